@@ -1,0 +1,31 @@
+"""What the benchmarks share: their own database, created on first use."""
+
+from __future__ import annotations
+
+
+def ensure_database(url: str, *, fresh: bool) -> None:
+    """Create the benchmark's database when it is missing (drop it first when `fresh`)."""
+    import environ
+    import psycopg2
+    from psycopg2 import sql
+
+    config = environ.Env.db_url_config(url)
+    raw = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+    )
+    raw.autocommit = True
+    try:
+        with raw.cursor() as cursor:
+            if fresh:
+                print(f"dropping database {config['NAME']}")
+                cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(config["NAME"])))
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+            if cursor.fetchone() is None:
+                print(f"creating database {config['NAME']}")
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+    finally:
+        raw.close()

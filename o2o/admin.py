@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from o2o.admin_site import TenantAdmin
+from o2o.choices import HQ_ROLES, Role
+from o2o.errors import Conflict
+from o2o.models import TenantRole, User
+from o2o.services import grant_role, revoke_role
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Users are global (one person, roles in several brands): superusers only."""
+
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("O2O", {"fields": ("name", "phone")}))
+    list_display = ("username", "name", "phone", "is_active")
+
+
+class GrantRoleForm(forms.ModelForm):
+    """Grant an HQ role to a user named by username, as the API does (users are global)."""
+
+    username = forms.CharField(label=_("Username"), max_length=150)
+
+    class Meta:
+        model = TenantRole
+        fields = ("role",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(role.value, role.label) for role in Role if role in HQ_ROLES]
+
+    def clean_username(self) -> User:
+        user = User.objects.filter(username=self.cleaned_data["username"], is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active user with this username."))
+        return user
+
+
+@admin.register(TenantRole)
+class TenantRoleAdmin(TenantAdmin):
+    """The roles of the brand. HQ admins grant HQ roles and revoke roles; roles are never edited."""
+
+    list_display = ("username", "user_name", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__name")
+    list_select_related = ("user",)
+    ordering = ("role", "user__username")
+    write_roles = frozenset({Role.HQ_ADMIN})
+
+    @admin.display(description=_("username"), ordering="user__username")
+    def username(self, obj: TenantRole) -> str:
+        return obj.user.username
+
+    @admin.display(description=_("name"), ordering="user__name")
+    def user_name(self, obj: TenantRole) -> str:
+        return obj.user.name
+
+    def get_form(self, request: HttpRequest, obj: TenantRole | None = None, change: bool = False, **kwargs: Any):
+        if obj is None:
+            kwargs["form"] = GrantRoleForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
+        return ("username", "role") if obj is None else ("user", "role", "created_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
+        return () if obj is None else ("user", "role", "created_at")
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: TenantRole, form: Any, change: bool) -> None:  # type: ignore[override]
+        granted = grant_role(tenant=request.tenant, user=form.cleaned_data["username"], role=obj.role)
+        obj.pk, obj.tenant, obj.user, obj.created_at = granted.pk, granted.tenant, granted.user, granted.created_at
+
+    def delete_model(self, request: HttpRequest, obj: TenantRole) -> None:
+        self._revoke(request, [obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TenantRole]) -> None:
+        self._revoke(request, list(queryset))
+
+    def _revoke(self, request: HttpRequest, tenant_roles: list[TenantRole]) -> None:
+        try:
+            for tenant_role in tenant_roles:
+                revoke_role(tenant=request.tenant, tenant_role=tenant_role, by=request.user)
+        except Conflict as exc:  # the whole delete is one transaction: nothing is revoked
+            raise PermissionDenied(exc.detail) from exc

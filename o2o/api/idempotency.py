@@ -1,0 +1,110 @@
+"""One reusable idempotency-key mechanism for POST endpoints (`@idempotent` on a view's `post`).
+
+Behaviour, per tenant and per (method, path, caller) scope:
+
+- No `Idempotency-Key` header: the request runs as usual.
+- A key that is empty or longer than 255 characters: 400 naming the `Idempotency-Key` field.
+- The first request with a key runs, and its response (any status below 500, raised errors
+  aside) is recorded. The same key with the same body replays that response: same status, same
+  body, plus the header `Idempotent-Replayed: true`. The same key with another body is a 409
+  `idempotency_key_reused`, and nothing runs.
+- A request that fails with an error raised by the view (a 400 for invalid input, a 409 or 422 from
+  a service) changed nothing and leaves no record, so it may be retried with the same key (and
+  runs again). A response with a 5xx status leaves no record either. Only a response returned
+  normally (a 2xx, or a 4xx the view chose to return) is replayed.
+- Concurrent duplicates execute once. The whole request runs in one transaction (TenantMiddleware
+  opens it with `tenant_scope`); the first request inserts the key's row in it, so a duplicate's
+  insert waits on the unique index until the first commits, then fails and replays the recorded
+  response. When the first fails instead, its row goes with its rollback and the waiting duplicate
+  claims the key and runs itself.
+
+Bodies are compared by a keyed hash (HMAC with the secret key) of their canonical JSON: a sign-up
+body holds a password, which an unkeyed hash would expose to guessing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from o2o.errors import Conflict, InvalidInput
+from o2o.models import IdempotencyRecord, Tenant
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+MAX_KEY_LENGTH = 255
+
+
+class _BodyEncoder(DjangoJSONEncoder):
+    def default(self, o: Any) -> Any:
+        if isinstance(o, UploadedFile):  # a multipart upload: its name, size and type stand for it
+            return {"file": o.name, "size": o.size, "content_type": o.content_type}
+        return super().default(o)
+
+
+def fingerprint(data: Any) -> str:
+    """A keyed sha256 of the canonical JSON of a request body (64 hex characters)."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), cls=_BodyEncoder)
+    return salted_hmac("o2o.api.idempotency", canonical, algorithm="sha256").hexdigest()
+
+
+def claim_key(*, tenant: Tenant, scope: str, key: str, digest: str) -> tuple[IdempotencyRecord, bool]:
+    """Claim `key` for this request, or find its first use. Returns (record, is_replay).
+
+    Must run inside the request's transaction: a concurrent claim of the same key blocks on the
+    unique index until this transaction ends. Raises Conflict when the key was first used with
+    another body.
+    """
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(tenant=tenant, scope=scope, key=key, fingerprint=digest), False
+    except IntegrityError:
+        record = IdempotencyRecord.objects.get(tenant=tenant, scope=scope, key=key)
+    if record.fingerprint != digest:
+        raise Conflict(
+            "This Idempotency-Key was already used with another request body.", code="idempotency_key_reused"
+        )
+    if record.status_code is None:  # pragma: no cover - a committed claim always has its response
+        raise Conflict("A request with this Idempotency-Key is still being processed.", code="idempotency_in_progress")
+    return record, True
+
+
+def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
+    """Decorate a tenant API view's `post` so that it honours the `Idempotency-Key` header."""
+
+    @wraps(handler)
+    def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = request.headers.get(HEADER)
+        if key is None:
+            return handler(view, request, *args, **kwargs)
+        key = key.strip()
+        if not key or len(key) > MAX_KEY_LENGTH:
+            raise InvalidInput(HEADER, f"Give a key of 1 to {MAX_KEY_LENGTH} characters.")
+        user_part = request.user.pk if request.user.is_authenticated else "anon"
+        scope = f"{request.method} {request.path} {user_part}"[:300]
+        # One savepoint: when the handler raises (a 4xx from a business error), the claim goes
+        # with it, since the request changed nothing and may be retried with the same key.
+        with transaction.atomic():
+            record, is_replay = claim_key(tenant=request.tenant, scope=scope, key=key, digest=fingerprint(request.data))
+            if is_replay:
+                return Response(record.response_body, status=record.status_code, headers={REPLAYED_HEADER: "true"})
+            response = handler(view, request, *args, **kwargs)
+            if response.status_code >= 500:
+                record.delete()  # not an answer worth replaying: the key stays free for a retry
+            else:
+                record.status_code = response.status_code
+                record.response_body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
+                record.save(update_fields=["status_code", "response_body"])
+            return response
+
+    wrapper.idempotent = True  # type: ignore[attr-defined]
+    return wrapper

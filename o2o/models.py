@@ -1,0 +1,141 @@
+"""The shared kernel's models: users, tenants (brands), roles and idempotency records."""
+
+from decimal import Decimal
+from zoneinfo import available_timezones
+
+from django.contrib.auth.models import AbstractUser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from o2o.choices import AttributionModel, Role, SettlementFrequency, TacBasis
+
+TIMEZONE_CHOICES = sorted((tz, tz) for tz in available_timezones())
+
+
+def default_reminder_hours() -> list[int]:
+    return [24, 2]
+
+
+class User(AbstractUser):
+    """A person. Global across brands: what they may do in a brand is given by their roles there.
+
+    A consumer's username is their phone number in E.164 form.
+    """
+
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+
+class Tenant(models.Model):
+    """A brand running its O2O operation. Its rule parameters are the defaults of rules.md."""
+
+    slug = models.SlugField(_("slug"), max_length=63, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai", choices=TIMEZONE_CHOICES)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # rules.md 1: routing
+    accept_within_minutes = models.PositiveIntegerField(default=15, validators=[MinValueValidator(1)])
+    # rules.md 2: bookings
+    min_notice_minutes = models.PositiveIntegerField(default=60)
+    booking_window_days = models.PositiveIntegerField(default=30, validators=[MinValueValidator(1)])
+    cancel_cutoff_minutes = models.PositiveIntegerField(default=120)
+    check_in_early_minutes = models.PositiveIntegerField(default=30)
+    no_show_grace_minutes = models.PositiveIntegerField(default=30)
+    reminder_hours = models.JSONField(default=default_reminder_hours)
+    # rules.md 3: attribution
+    lookback_days = models.PositiveIntegerField(default=30, validators=[MinValueValidator(1)])
+    attribution_model = models.CharField(max_length=20, choices=AttributionModel, default=AttributionModel.LAST_TOUCH)
+    # rules.md 4: guides and commission
+    protection_days = models.PositiveIntegerField(default=30)
+    claim_window_days = models.PositiveIntegerField(default=14)
+    return_window_days = models.PositiveIntegerField(default=7)
+    default_commission_rate = models.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        default=Decimal("0.0300"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    # rules.md 5: settlement
+    tac_basis = models.CharField(max_length=10, choices=TacBasis, default=TacBasis.VISITS)
+    tac_cap_per_visit = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
+    settlement_frequency = models.CharField(
+        max_length=10, choices=SettlementFrequency, default=SettlementFrequency.MONTHLY
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accept_within_minutes__gt=0), name="tenant_accept_within_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(default_commission_rate__gte=0, default_commission_rate__lte=1),
+                name="tenant_commission_rate_fraction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TenantOwned(models.Model):
+    """Base of every tenant-owned model: a `tenant` column that row-level security filters on.
+
+    Every unique constraint of a subclass includes `tenant`, and its migration carries an
+    `o2o.tenancy.rls.EnableRowLevelSecurity` operation (a test fails when one is missing).
+    """
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+", db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class TenantRole(TenantOwned):
+    """A role a user holds in a tenant. Store roles are tied to their store by the stores app."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tenant_roles")
+    role = models.CharField(max_length=20, choices=Role)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user", "role"], name="tenantrole_unique_per_user"),
+        ]
+        indexes = [models.Index(fields=["user", "tenant"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role}@{self.tenant_id}"
+
+
+class IdempotencyRecord(TenantOwned):
+    """The first response to a request made with an `Idempotency-Key`, replayed for repeats."""
+
+    key = models.CharField(max_length=255)
+    scope = models.CharField(max_length=300, help_text="method, path and user the key was used for")
+    fingerprint = models.CharField(max_length=64, help_text="sha256 of the canonical request body")
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "scope", "key"], name="idempotency_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -1,0 +1,104 @@
+"""What the base layout needs on every page: the brand, the user's roles and the navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from o2o.choices import HQ_ROLES, Role
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str  # matches the `portal` a page renders with, to mark the current one
+    label: str | Promise
+    url: str
+
+
+def nav_links(roles: frozenset[str]) -> list[NavLink]:
+    """The portals `roles` may open, in a fixed order. Only pages that exist are linked."""
+    links = []
+    if roles & HQ_ROLES:
+        links += [
+            NavLink("hq", _("HQ"), reverse("hq-home")),
+            NavLink("admin", _("Admin"), reverse("admin:index")),
+        ]
+    if Role.STORE_MANAGER in roles:
+        links.append(NavLink("store", _("Store"), reverse("store-home")))
+    if Role.GUIDE in roles:
+        links.append(NavLink("guide", _("Guide"), reverse("guide-home")))
+    if Role.CONSUMER in roles:
+        links.append(NavLink("shop", _("Shop"), reverse("shop-home")))
+    return links
+
+
+# The pages of each portal, by URL name, in menu order. Names are resolved when the menu is built,
+# so a portal lists only the pages the apps installed provide.
+SECTIONS: dict[str, list[tuple[str, Any]]] = {
+    "hq": [
+        ("hq-home", _("Dashboard")),
+        ("hq-store-list", _("Stores")),
+        ("hq-products", _("Products")),
+        ("hq-price-lists", _("Price lists")),
+        ("hq-member-list", _("Members")),
+        ("hq-order-list", _("Orders")),
+        ("hq-order-unroutable", _("Unroutable orders")),
+        ("hq-booking-list", _("Bookings")),
+    ],
+    "store": [
+        ("store-home", _("Dashboard")),
+        ("store-order-queue", _("Orders")),
+        ("store-today", _("Today's visits")),
+        ("store-member-list", _("Members")),
+        ("store-qr-print", _("QR code")),
+    ],
+    "shop": [
+        ("shop-home", _("Home")),
+        ("shop-store-list", _("Stores near me")),
+        ("book-service", _("Book a visit")),
+        ("shop-checkout", _("Order online")),
+        ("shop-booking-list", _("My bookings")),
+        ("shop-order-list", _("My orders")),
+    ],
+}
+SECTION_ROLES = {"hq": HQ_ROLES, "store": frozenset({Role.STORE_MANAGER, Role.GUIDE}), "shop": None}
+
+
+def portal_of(path: str) -> str:
+    """The portal a path belongs to: /hq/..., /store/..., /guide/..., else the consumer shop."""
+    for key in ("hq", "store", "guide"):
+        if path.startswith(f"/{key}/"):
+            return key
+    return "shop"
+
+
+def section_links(portal: str, roles: frozenset[str]) -> list[NavLink]:
+    """The menu of `portal` for a user with `roles` (the shop's for everyone)."""
+    allowed = SECTION_ROLES.get(portal)
+    if allowed is not None and not roles & allowed:
+        return []
+    links = []
+    for name, label in SECTIONS.get(portal, []):
+        try:
+            links.append(NavLink(name, label, reverse(name)))
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def role_labels(roles: frozenset[str]) -> list[str | Promise]:
+    """The translated names of `roles`, in the order of `Role`."""
+    return [role.label for role in Role if role in roles]
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    tenant = getattr(request, "tenant", None)
+    roles = request.roles.names if hasattr(request, "roles") else frozenset()
+    current = portal_of(request.path)
+    sections = section_links(current, roles) if tenant is not None else []
+    return {"tenant": tenant, "role_labels": role_labels(roles), "nav": nav_links(roles), "sections": sections}

@@ -1,0 +1,64 @@
+"""Periodic jobs in django-celery-beat's database schedule, where HQ may change or pause them.
+
+Each app declares its jobs as `PeriodicJob`s in `<app>/schedules.py` (`JOBS`). They are created when
+missing, never overwritten (an interval HQ changed, a job HQ paused, stay as HQ left them), by the
+app's migration and again after every `migrate` and `flush` (post_migrate), so a database restored
+or flushed without them gets them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: str
+    every: int
+    period: str = "minutes"
+    description: str = ""
+
+
+def ensure_jobs(apps: Any, jobs: Iterable[PeriodicJob]) -> int:
+    """Create the `jobs` that are missing (by name); `apps` is a migration's or the real registry.
+
+    Returns how many were created; tells a running beat when any was.
+    """
+    interval_model = apps.get_model("django_celery_beat", "IntervalSchedule")
+    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
+    created = 0
+    for job in jobs:
+        if task_model.objects.filter(name=job.name).exists():
+            continue
+        interval = interval_model.objects.filter(every=job.every, period=job.period).order_by("pk").first()
+        if interval is None:
+            interval = interval_model.objects.create(every=job.every, period=job.period)
+        task_model.objects.create(
+            name=job.name,
+            task=job.task,
+            interval=interval,
+            enabled=True,
+            description=job.description,
+            args="[]",
+            kwargs="{}",
+        )
+        created += 1
+    if created:
+        # what PeriodicTask.save() does outside migrations: a running beat reloads the schedule
+        apps.get_model("django_celery_beat", "PeriodicTasks").objects.update_or_create(
+            ident=1, defaults={"last_update": timezone.now()}
+        )
+    return created
+
+
+def ensure_jobs_after_migrate(sender: Any, jobs: Iterable[PeriodicJob], **kwargs: Any) -> None:
+    """post_migrate receiver body: the real registry, on the database just migrated or flushed."""
+    from django.apps import apps
+
+    if apps.is_installed("django_celery_beat"):
+        ensure_jobs(apps, jobs)

@@ -1,0 +1,120 @@
+"""The shared kernel's business operations: tenants, roles, consumer sign-up, tenant settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+
+from o2o.choices import Role
+from o2o.errors import Conflict, InvalidInput
+from o2o.models import Tenant, TenantRole, User
+from o2o.signals import consumer_signed_up
+from o2o.tenancy import tenant_scope
+
+
+@transaction.atomic
+def create_tenant(
+    *,
+    slug: str,
+    name: str,
+    admin_username: str,
+    admin_password: str,
+    currency: str = "CNY",
+    timezone: str = "Asia/Shanghai",
+) -> Tenant:
+    """Create a brand and its first HQ admin (an existing user keeps its password).
+
+    Raises Conflict `tenant_exists` when the slug is taken (the unique index decides, so two
+    concurrent creations cannot both succeed); nothing is created then.
+    """
+    try:
+        with transaction.atomic():
+            tenant = Tenant.objects.create(slug=slug, name=name, currency=currency, timezone=timezone)
+    except IntegrityError as exc:
+        raise Conflict(f"A brand with slug '{slug}' exists already.", code="tenant_exists") from exc
+    user = User.objects.filter(username=admin_username).first()
+    if user is None:
+        user = User.objects.create_user(username=admin_username, password=admin_password, name=admin_username)
+    with tenant_scope(tenant):
+        grant_role(tenant=tenant, user=user, role=Role.HQ_ADMIN)
+    return tenant
+
+
+def grant_role(*, tenant: Tenant, user: User, role: str) -> TenantRole:
+    """Give `user` the `role` in `tenant` (idempotent)."""
+    granted, _ = TenantRole.objects.get_or_create(tenant=tenant, user=user, role=role)
+    return granted
+
+
+@transaction.atomic
+def revoke_role(*, tenant: Tenant, tenant_role: TenantRole, by: User) -> None:
+    """Take a role away. An HQ admin cannot remove the brand's last HQ admin role."""
+    if tenant_role.role == Role.HQ_ADMIN:
+        admins = TenantRole.objects.select_for_update().filter(tenant=tenant, role=Role.HQ_ADMIN)
+        if len(admins) <= 1:
+            raise Conflict("A brand keeps at least one HQ admin.", code="last_admin")
+    tenant_role.delete()
+
+
+@dataclass(frozen=True)
+class SignUp:
+    phone: str  # E.164
+    password: str
+    name: str
+
+
+@transaction.atomic
+def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User:
+    """Create a consumer account (username = E.164 phone) with the consumer role in `tenant`.
+
+    A person already known by that phone (a consumer of another brand) who gives the right
+    password joins this brand too. Raises Conflict `phone_taken` when the phone is a consumer here
+    already (whatever the password), belongs to a deactivated account or to another password, or
+    signs up at the same moment; InvalidInput for a weak password, with nothing created. Sends
+    `consumer_signed_up`.
+    """
+    user = User.objects.filter(username=data.phone).first()
+    if user is not None:
+        # One answer whether or not the password is right, when it cannot join: sign-up must not
+        # become a way to test passwords that the login lockout does not see.
+        if (
+            TenantRole.objects.filter(tenant=tenant, user=user, role=Role.CONSUMER).exists()
+            or not user.is_active
+            or not user.check_password(data.password)
+        ):
+            raise Conflict("This phone number is registered already: sign in instead.", code="phone_taken")
+    else:
+        user = User(username=data.phone, phone=data.phone, name=data.name)
+        try:
+            validate_password(data.password, user)
+        except DjangoValidationError as exc:
+            raise InvalidInput("password", " ".join(exc.messages)) from exc
+        user.set_password(data.password)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # the same phone signed up at the same moment
+            raise Conflict("This phone number is registered already: sign in instead.", code="phone_taken") from exc
+    grant_role(tenant=tenant, user=user, role=Role.CONSUMER)
+    consumer_signed_up.send(sender=User, tenant=tenant, user=user)
+    return user
+
+
+@transaction.atomic
+def update_tenant_settings(*, tenant: Tenant, changes: dict[str, Any]) -> Tenant:
+    """Change some of the brand's rule parameters; history keeps the old values.
+
+    `changes` maps field names to new values. Only the changed fields are validated again (with the
+    constraints on them) and written. Raises Django's ValidationError (a 400) for an invalid value.
+    """
+    locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    unchanged = [field.name for field in Tenant._meta.concrete_fields if field.name not in changes]
+    locked.full_clean(exclude=unchanged)
+    locked.save(update_fields=list(changes))
+    return locked
