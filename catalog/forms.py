@@ -1,0 +1,105 @@
+"""Forms of the HQ catalog pages: they parse and check input; the services decide and write."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from catalog import selectors
+from catalog.models import Category
+from o2o.models import Tenant
+
+
+def money_field(**kwargs: Any) -> forms.DecimalField:
+    return forms.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"), **kwargs)
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """The brand's categories, each shown with its path (`Lighting / Table lamps`)."""
+
+    def __init__(self, *, tenant: Tenant, **kwargs: Any) -> None:
+        self.paths = selectors.category_paths(tenant=tenant)
+        super().__init__(queryset=selectors.list_categories(tenant=tenant), **kwargs)
+
+    def label_from_instance(self, obj: Category) -> str:
+        return self.paths.get(obj.pk, obj.name)
+
+
+class ProductForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    category = forms.Field(label=_("Category"))  # replaced per brand in __init__
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = CategoryChoiceField(tenant=tenant, label=_("Category"), empty_label=None)
+
+
+class SkuForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    code = forms.CharField(label=_("Code"), max_length=64, required=False)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    price = money_field(label=_("Price"), required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def is_blank(self) -> bool:
+        """A spare row left empty: not a SKU."""
+        data = self.cleaned_data
+        return not data.get("id") and not data.get("code") and not data.get("name") and data.get("price") is None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors or self.is_blank():
+            return data
+        for name in ("code", "name"):
+            if not data.get(name):
+                self.add_error(name, _("This field is required."))
+        if data.get("price") is None:
+            self.add_error("price", _("This field is required."))
+        return data
+
+
+SkuFormSet = formset_factory(SkuForm, extra=2)
+
+
+class ProductFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    category = forms.Field(label=_("Category"), required=False)
+    is_active = forms.NullBooleanField(
+        label=_("Status"),
+        required=False,
+        widget=forms.Select(
+            choices=[("", _("Active and inactive")), ("true", _("Active only")), ("false", _("Inactive only"))]
+        ),
+    )
+
+    def __init__(self, *args: Any, tenant: Tenant, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = CategoryChoiceField(
+            tenant=tenant, label=_("Category"), required=False, empty_label=_("Any category")
+        )
+
+
+class PriceCellForm(forms.Form):
+    """One cell of the price-list editor: the price of a SKU in a region; empty removes it."""
+
+    sku = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    region = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    price = money_field(label=_("Price"), required=False)
+
+
+class RegionForm(forms.Form):
+    region = forms.CharField(label=_("Add a region"), max_length=64, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Product file"),
+        help_text=_("CSV (UTF-8 or GB18030) or XLSX, one row per SKU."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

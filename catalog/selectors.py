@@ -1,0 +1,273 @@
+"""Reads of the catalog: categories, products with their SKUs, regional prices, services, and the
+price rule of rules.md 1.7.
+
+Visibility: HQ sees everything; everyone else (store staff, consumers, anonymous visitors of the
+shop) sees active products, active SKUs and active services only. A `get_*` raises NotFound for a
+missing row, another brand's row and a row the caller may not see alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from catalog.models import Category, Product, RegionalPrice, Service, Sku
+from o2o.errors import NotFound
+from o2o.models import Tenant
+
+CATEGORY_PATH_SEPARATOR = " / "
+
+
+def _filtered(filterset_class: type[django_filters.FilterSet], filters: Mapping[str, Any], qs: QuerySet) -> QuerySet:
+    filterset = filterset_class(filters, queryset=qs)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+# --- categories -------------------------------------------------------------------------------
+
+
+def list_categories(*, tenant: Tenant) -> QuerySet[Category]:
+    """The brand's categories, by name."""
+    return Category.objects.filter(tenant=tenant).order_by("name", "pk")
+
+
+def get_category(*, tenant: Tenant, category_id: int) -> Category:
+    """One category of the brand; NotFound for a missing or foreign one alike."""
+    category = list_categories(tenant=tenant).filter(pk=category_id).first()
+    if category is None:
+        raise NotFound("No such category.")
+    return category
+
+
+def category_parents(*, tenant: Tenant) -> dict[int, int | None]:
+    """Every category id of the brand with its parent's id (one query)."""
+    return dict(Category.objects.filter(tenant=tenant).values_list("pk", "parent_id"))
+
+
+def descendant_ids(*, parents: Mapping[int, int | None], category_id: int) -> set[int]:
+    """`category_id` and the ids of every category below it, given `category_parents`."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in parents.items():
+        children.setdefault(parent_id, []).append(pk)
+    found, todo = set(), [category_id]
+    while todo:
+        current = todo.pop()
+        if current in found:  # a cycle can only come from bad data; never loop on it
+            continue
+        found.add(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def category_paths(*, tenant: Tenant) -> dict[int, str]:
+    """Every category id of the brand with its full path, `"Lamps / Table lamps"` (one query)."""
+    rows = {
+        pk: (name, parent_id)
+        for pk, name, parent_id in Category.objects.filter(tenant=tenant).values_list("pk", "name", "parent_id")
+    }
+    paths: dict[int, str] = {}
+    for pk in rows:
+        names, current, seen = [], pk, set()
+        while current is not None and current not in seen:
+            seen.add(current)
+            name, parent_id = rows[current]
+            names.append(name)
+            current = parent_id
+        paths[pk] = CATEGORY_PATH_SEPARATOR.join(reversed(names))
+    return paths
+
+
+# --- products ---------------------------------------------------------------------------------
+
+
+class ProductFilter(django_filters.FilterSet):
+    category = django_filters.NumberFilter(method="in_category", label="category id (its subcategories too)")
+    q = django_filters.CharFilter(method="search", label="text in the name, description or a SKU code")
+    is_active = django_filters.BooleanFilter(field_name="is_active")
+
+    class Meta:
+        model = Product
+        fields: list[str] = []
+
+    def __init__(
+        self, data: Mapping[str, Any], *, queryset: QuerySet[Product], tenant: Tenant, include_inactive: bool
+    ) -> None:
+        super().__init__(data, queryset=queryset)
+        self.tenant = tenant
+        self.include_inactive = include_inactive
+
+    def in_category(self, queryset: QuerySet[Product], name: str, value: Decimal) -> QuerySet[Product]:
+        parents = category_parents(tenant=self.tenant)
+        return queryset.filter(category_id__in=descendant_ids(parents=parents, category_id=int(value)))
+
+    def search(self, queryset: QuerySet[Product], name: str, value: str) -> QuerySet[Product]:
+        value = value.strip()
+        if not value:
+            return queryset
+        sku_match = Sku.objects.filter(product=OuterRef("pk"), code__icontains=value)
+        if not self.include_inactive:  # a switched-off SKU's code does not find its product
+            sku_match = sku_match.filter(is_active=True)
+        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value) | Exists(sku_match))
+
+
+def _products(*, tenant: Tenant, include_inactive: bool) -> QuerySet[Product]:
+    skus = Sku.objects.filter(tenant=tenant).order_by("code")
+    products = Product.objects.filter(tenant=tenant)
+    if not include_inactive:
+        skus = skus.filter(is_active=True)
+        products = products.filter(is_active=True)
+    return products.select_related("category").prefetch_related(Prefetch("skus", queryset=skus))
+
+
+def list_products(*, tenant: Tenant, filters: Mapping[str, Any], include_inactive: bool) -> QuerySet[Product]:
+    """The brand's products by name, their SKUs prefetched (by code): no N+1 when serialized.
+
+    `filters`: `category` (an id: that category and its subcategories), `q` (text in the name, the
+    description or a SKU code), `is_active`. Without `include_inactive` (everyone but HQ) inactive
+    products and SKUs are left out whatever the filters. Raises ValidationError for a bad filter.
+    """
+    qs = _products(tenant=tenant, include_inactive=include_inactive)
+    filterset = ProductFilter(filters, queryset=qs, tenant=tenant, include_inactive=include_inactive)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs.order_by("name", "pk")
+
+
+def get_product(*, tenant: Tenant, product_id: int, include_inactive: bool) -> Product:
+    """One product of the brand with its SKUs; NotFound for a missing, foreign or hidden one."""
+    product = _products(tenant=tenant, include_inactive=include_inactive).filter(pk=product_id).first()
+    if product is None:
+        raise NotFound("No such product.")
+    return product
+
+
+def list_skus(*, tenant: Tenant, q: str = "", include_inactive: bool = True) -> QuerySet[Sku]:
+    """The brand's SKUs with their product, by product name and code; `q` searches code and names."""
+    skus = Sku.objects.filter(tenant=tenant).select_related("product")
+    if not include_inactive:
+        skus = skus.filter(is_active=True, product__is_active=True)
+    q = q.strip()
+    if q:
+        skus = skus.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(product__name__icontains=q))
+    return skus.order_by("product__name", "code", "pk")
+
+
+def get_sku(*, tenant: Tenant, sku_id: int) -> Sku:
+    """One SKU of the brand; NotFound for a missing or foreign one alike."""
+    sku = Sku.objects.filter(tenant=tenant, pk=sku_id).select_related("product").first()
+    if sku is None:
+        raise NotFound("No such SKU.")
+    return sku
+
+
+# --- regional prices and the price rule -------------------------------------------------------
+
+
+class RegionalPriceFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(field_name="region")
+    sku = django_filters.NumberFilter(field_name="sku_id")
+
+    class Meta:
+        model = RegionalPrice
+        fields: list[str] = []
+
+
+def list_regional_prices(*, tenant: Tenant, filters: Mapping[str, Any]) -> QuerySet[RegionalPrice]:
+    """The brand's regional prices by region and SKU; `filters`: `region`, `sku` (an id)."""
+    qs = RegionalPrice.objects.filter(tenant=tenant).order_by("region", "sku_id", "pk")
+    return _filtered(RegionalPriceFilter, filters, qs)
+
+
+def get_regional_price(*, tenant: Tenant, price_id: int) -> RegionalPrice:
+    """One regional price of the brand; NotFound for a missing or foreign one alike."""
+    price = RegionalPrice.objects.filter(tenant=tenant, pk=price_id).first()
+    if price is None:
+        raise NotFound("No such regional price.")
+    return price
+
+
+def list_regions(*, tenant: Tenant) -> list[str]:
+    """The regions the brand has set prices for, sorted."""
+    return sorted(set(RegionalPrice.objects.filter(tenant=tenant).values_list("region", flat=True)))
+
+
+def regional_price_grid(
+    *, tenant: Tenant, sku_ids: Iterable[int], regions: Iterable[str]
+) -> dict[tuple[int, str], Decimal]:
+    """The regional prices set for `sku_ids` in `regions`, by (sku id, region) (one query)."""
+    rows = RegionalPrice.objects.filter(tenant=tenant, sku_id__in=list(sku_ids), region__in=list(regions))
+    return {(sku_id, region): price for sku_id, region, price in rows.values_list("sku_id", "region", "price")}
+
+
+def price_for(*, tenant: Tenant, sku: Sku, region: str | None) -> Decimal:
+    """The price of `sku` in `region` (rules.md 1.7): the region's price, else the SKU's price.
+
+    The same online and in store. `region` is the fulfilling store's price region; None or "" means
+    no region, hence the SKU's price. One query at most.
+    """
+    if region:
+        regional = (
+            RegionalPrice.objects.filter(tenant=tenant, sku_id=sku.pk, region=region)
+            .values_list("price", flat=True)
+            .first()
+        )
+        if regional is not None:
+            return regional
+    return sku.price
+
+
+def prices_for(*, tenant: Tenant, sku_ids: Iterable[int], region: str | None) -> dict[int, Decimal]:
+    """The price of each SKU of `sku_ids` in `region` (rules.md 1.7), by SKU id, in one query.
+
+    Ids that are not the brand's SKUs are left out of the result: the caller decides whether that
+    is an error. Inactive SKUs are priced too (selling them or not is the caller's rule).
+    """
+    regional = RegionalPrice.objects.filter(tenant=tenant, sku_id=OuterRef("pk"), region=region or "").values("price")
+    rows = (
+        Sku.objects.filter(tenant=tenant, pk__in=list(sku_ids))
+        .annotate(effective_price=Coalesce(Subquery(regional[:1]), "price"))
+        .values_list("pk", "effective_price")
+    )
+    return dict(rows)
+
+
+# --- services ---------------------------------------------------------------------------------
+
+
+class ServiceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    is_active = django_filters.BooleanFilter(field_name="is_active")
+
+    class Meta:
+        model = Service
+        fields: list[str] = []
+
+
+def list_services(*, tenant: Tenant, filters: Mapping[str, Any], include_inactive: bool) -> QuerySet[Service]:
+    """The brand's bookable services by name; `filters`: `q` (in the name), `is_active`.
+
+    Without `include_inactive` (everyone but HQ) inactive services are left out.
+    """
+    qs = Service.objects.filter(tenant=tenant).order_by("name", "pk")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return _filtered(ServiceFilter, filters, qs)
+
+
+def get_service(*, tenant: Tenant, service_id: int, include_inactive: bool) -> Service:
+    """One service of the brand; NotFound for a missing, foreign or hidden one alike."""
+    qs = Service.objects.filter(tenant=tenant, pk=service_id)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    service = qs.first()
+    if service is None:
+        raise NotFound("No such service.")
+    return service

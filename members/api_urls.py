@@ -1,0 +1,11 @@
+"""API routes of the members app, under /api/v1/."""
+
+from django.urls import path
+
+from members import api
+
+urlpatterns = [
+    path("members/", api.MemberListApi.as_view(), name="member-list"),
+    path("members/me/", api.MyMembershipApi.as_view(), name="member-me"),
+    path("members/<int:member_id>/", api.MemberDetailApi.as_view(), name="member-detail"),
+]

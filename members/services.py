@@ -1,0 +1,138 @@
+"""Memberships: joining a brand, the stores that serve a member, consent and home store."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import phonenumbers
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Member, ServedBy
+from members.selectors import get_active_store
+from o2o.errors import InvalidInput
+from o2o.models import Tenant, User
+from stores.models import Store
+
+DEFAULT_PHONE_REGION = "CN"
+
+
+def normalize_phone(phone: str) -> str:
+    """`phone` in E.164 form (a number without a country code is taken as Chinese).
+
+    Raises InvalidInput naming `phone` when it is not a valid number.
+    """
+    try:
+        number = phonenumbers.parse(phone, DEFAULT_PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise InvalidInput("phone", _("Enter a valid phone number."))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _record_consent(member: Member, consent_marketing: bool) -> list[str]:
+    """Set the consent; the timestamp says when the current value was given (first record or change).
+
+    Returns the fields changed. Giving the same answer again keeps the original timestamp.
+    """
+    if consent_marketing == member.consent_marketing and member.consent_recorded_at is not None:
+        return []
+    member.consent_marketing = consent_marketing
+    member.consent_recorded_at = timezone.now()
+    return ["consent_marketing", "consent_recorded_at"]
+
+
+@transaction.atomic
+def join_brand(
+    *,
+    tenant: Tenant,
+    phone: str,
+    name: str = "",
+    user: User | None = None,
+    home_store: Store | None = None,
+    consent_marketing: bool | None = None,
+) -> Member:
+    """The brand's membership for `phone`, created when missing: at sign-up, or at a first booking
+    or order by phone (then without an account until the consumer signs up with that phone).
+
+    One member per phone per brand, even when first contacts arrive at the same moment (the unique
+    constraint decides; the losers read the winner's row). A known member keeps their data; a
+    missing account link, home store or name is filled in. A home store given also records that
+    the store served the member. Raises InvalidInput naming `phone` for an invalid number.
+    """
+    phone = normalize_phone(phone)
+    try:
+        with transaction.atomic():
+            member, created = Member.objects.get_or_create(
+                tenant=tenant, phone=phone, defaults={"name": name, "user": user, "home_store": home_store}
+            )
+    except IntegrityError:  # a concurrent first order or booking by the same phone
+        member, created = Member.objects.get(tenant=tenant, phone=phone), False
+    changed = []
+    if not created:
+        for field, value in (("user", user), ("home_store", home_store), ("name", name)):
+            if value and not getattr(member, field):
+                setattr(member, field, value)
+                changed.append(field)
+    if consent_marketing is not None:
+        changed += _record_consent(member, consent_marketing)
+    if changed:
+        member.save(update_fields=changed)
+    if home_store is not None:
+        note_served(tenant=tenant, member=member, store=home_store)
+    return member
+
+
+def note_served(*, tenant: Tenant, member: Member, store: Store) -> None:
+    """Record that `store` served `member` (from then on the store sees the member's data).
+
+    Idempotent and safe under concurrency (a unique constraint backs it).
+    """
+    ServedBy.objects.get_or_create(tenant=tenant, member=member, store=store)
+
+
+class Keep(enum.Enum):
+    """A field of a partial update that is left as it is."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+@dataclass(frozen=True)
+class MembershipChanges:
+    """What a member changes about their membership; `KEEP` leaves a field as it is."""
+
+    consent_marketing: bool | Keep = KEEP
+    home_store_id: int | Keep | None = KEEP  # None: no home store
+
+
+@transaction.atomic
+def update_membership(*, tenant: Tenant, member: Member, changes: MembershipChanges) -> Member:
+    """Change a member's marketing consent and home store (by the member, or HQ for the store).
+
+    Consent is recorded with the time it was given (a change, or its first record, sets
+    `consent_recorded_at`). The home store must be an active store of the brand: else InvalidInput
+    naming `home_store`, and nothing changes. The new home store sees the member from then on; the
+    previous one keeps seeing them only if it served them (`ServedBy`).
+    """
+    locked = Member.objects.select_for_update().get(tenant=tenant, pk=member.pk)
+    changed: list[str] = []
+    if changes.home_store_id is not KEEP:
+        store = None
+        if changes.home_store_id is not None:
+            store = get_active_store(tenant=tenant, store_id=changes.home_store_id)
+            if store is None:
+                raise InvalidInput("home_store", _("Choose an active store of this brand."))
+        if locked.home_store_id != changes.home_store_id:
+            locked.home_store = store
+            changed.append("home_store")
+    if changes.consent_marketing is not KEEP:
+        changed += _record_consent(locked, changes.consent_marketing)
+    if changed:
+        locked.save(update_fields=changed)
+    return locked

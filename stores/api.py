@@ -1,0 +1,564 @@
+"""The stores API (`api.md`, Catalog and stores; Bookings: a store's services).
+
+Who sees and does what:
+- a store's public face (`GET /stores/`, `/stores/{id}/`, `/stores/{id}/services/`) is readable
+  by anyone, signed in or not; inactive stores are listed for HQ only;
+- HQ (admin and staff) creates, edits and deletes stores, creates staff, sets anything;
+- a store's `contract` (commercial terms between HQ and the store's operator) is shown to HQ and
+  to that store's manager; everyone else gets `contract: null`;
+- stock: HQ and the store's own staff read it; HQ and the store's own manager set it. The store
+  itself is public, so another store's manager (or guide) gets a 403 on its stock, not a 404;
+- staff: HQ and the store's own manager list them; HQ creates them.
+A store of another brand is a 404, like a missing one, whatever the caller's role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+from typing import Any, ClassVar
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from phonenumber_field.serializerfields import PhoneNumberField
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound as DrfNotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from catalog.api import ImportErrorBody  # the same error shape as the products import
+from o2o.api.base import PUBLIC, TenantApi
+from o2o.api.pagination import Pagination
+from o2o.choices import HQ_ROLES, STORE_ROLES, Role
+from o2o.errors import Forbidden
+from stores import imports, selectors, services
+from stores.access import can_manage_store, is_hq, managed_store_id, visible_store_ids
+from stores.choices import Capability, StaffRole, StoreKind
+from stores.models import Stock, Store, StoreService, StoreStaff
+
+EVERYONE = frozenset({PUBLIC})
+HQ = frozenset(HQ_ROLES)
+HQ_AND_MANAGER = HQ | {Role.STORE_MANAGER}
+HQ_AND_STORE_STAFF = HQ | STORE_ROLES
+
+
+# --- who sees what ----------------------------------------------------------------------------
+
+
+def _contract_store_ids(request: Request) -> set[int] | None:
+    """The stores whose contract the caller may see: None for every store (HQ)."""
+    roles = request.roles.names
+    if is_hq(roles):
+        return None
+    managed = managed_store_id(tenant=request.tenant, user=request.user, roles=roles)
+    return {managed} if managed is not None else set()
+
+
+def _require_manager_of(request: Request, store: Store) -> None:
+    if not can_manage_store(tenant=request.tenant, user=request.user, roles=request.roles.names, store=store):
+        raise Forbidden("Only HQ and this store's manager may do this.")
+
+
+def _require_staff_of(request: Request, store: Store) -> None:
+    visible = visible_store_ids(tenant=request.tenant, user=request.user, roles=request.roles.names)
+    if visible is not None and store.pk not in visible:
+        raise Forbidden("Only HQ and this store's staff may see this.")
+
+
+def _validate_rows(serializer_class: type[serializers.Serializer], data: Any) -> list[dict[str, Any]]:
+    """Validate a JSON array of rows; errors name the field, e.g. {"sku": ["row 2: ..."]}."""
+    if not isinstance(data, list) or not data:
+        raise serializers.ValidationError({"non_field_errors": ["Send a non-empty JSON array of rows."]})
+    rows: list[dict[str, Any]] = []
+    errors: dict[str, list[str]] = {}
+    for number, item in enumerate(data, start=1):
+        row = serializer_class(data=item)
+        if row.is_valid():
+            rows.append(dict(row.validated_data))
+            continue
+        detail = row.errors if isinstance(row.errors, Mapping) else {"non_field_errors": row.errors}
+        for field, messages in detail.items():
+            errors.setdefault(field, []).extend(f"row {number}: {message}" for message in messages)
+    if errors:
+        raise serializers.ValidationError(errors)
+    return rows
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+class ContractOutput(serializers.Serializer):
+    sales_share_rate = serializers.DecimalField(max_digits=7, decimal_places=4)
+    tac_chargeable = serializers.BooleanField()
+    commission_borne_by_store = serializers.BooleanField()
+    valid_from = serializers.DateField()
+
+
+_CONTRACT_OUTPUT = ContractOutput()  # one instance for every row: building a serializer per row is slow
+
+
+class StoreOutput(serializers.Serializer):
+    """A store as the contract shows it; `contract` is null unless the caller may see it.
+
+    A plain Serializer with declared fields: a ModelSerializer would introspect the model (and
+    build the ~600 time-zone choices) on every request, a third of the "stores near me" time.
+    """
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="direct | franchise | counter")
+    region = serializers.CharField(help_text="price region")
+    city = serializers.CharField()
+    district = serializers.CharField(help_text="district code")
+    address = serializers.CharField()
+    phone = serializers.CharField()
+    lat = serializers.FloatField()
+    lng = serializers.FloatField()
+    service_radius_km = serializers.DecimalField(max_digits=6, decimal_places=2)
+    territory = serializers.SerializerMethodField()
+    timezone = serializers.CharField()
+    opening_hours = serializers.JSONField(help_text='{"mon": [["10:00", "22:00"]], ..., "sun": []}')
+    capabilities = serializers.ListField(child=serializers.CharField(), help_text="pickup, delivery, services")
+    active = serializers.BooleanField(source="is_active")
+    contract = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), help_text="district codes"))
+    def get_territory(self, store: Store) -> list[str]:
+        codes = getattr(store, "territory_codes", None)  # set by nearest_stores
+        if codes is not None:
+            return codes
+        return sorted(t.district for t in store.territory.all())  # prefetched by the selectors
+
+    @extend_schema_field(ContractOutput(allow_null=True))
+    def get_contract(self, store: Store) -> dict[str, Any] | None:
+        visible = self.context.get("contract_store_ids", set())
+        if visible is not None and store.pk not in visible:
+            return None
+        contract = selectors.contract_in_force(store)
+        return _CONTRACT_OUTPUT.to_representation(contract) if contract is not None else None
+
+
+class NearStoreOutput(StoreOutput):
+    distance_km = serializers.FloatField(help_text="great-circle distance, rounded to the metre")
+
+
+class StaffOutput(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username")
+    name = serializers.CharField(source="user.name")
+    phone = serializers.CharField(source="user.phone")
+    active = serializers.BooleanField(source="is_active")
+
+    class Meta:
+        model = StoreStaff
+        fields = ["id", "user", "username", "name", "phone", "role", "code", "store", "active", "created_at"]
+
+
+class StockOutput(serializers.ModelSerializer):
+    sku_code = serializers.CharField(source="sku.code")
+    sku_name = serializers.CharField(source="sku.name")
+    available = serializers.IntegerField()
+
+    class Meta:
+        model = Stock
+        fields = ["sku", "sku_code", "sku_name", "on_hand", "reserved", "available", "updated_at"]
+
+
+class StoreServiceOutput(serializers.ModelSerializer):
+    service_name = serializers.CharField(source="service.name")
+    duration_minutes = serializers.IntegerField(source="service.duration_minutes")
+    price = serializers.DecimalField(source="service.price", max_digits=14, decimal_places=2)
+
+    class Meta:
+        model = StoreService
+        fields = ["service", "service_name", "duration_minutes", "price", "capacity"]
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+class ContractInput(serializers.Serializer):
+    """Terms left out are kept from the version in force (or, for a new store, its kind's defaults)."""
+
+    sales_share_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=4, min_value=0, max_value=1, required=False
+    )
+    tac_chargeable = serializers.BooleanField(required=False)
+    commission_borne_by_store = serializers.BooleanField(required=False)
+    valid_from = serializers.DateField(required=False, help_text="PATCH only; default today (brand's time zone)")
+
+
+class StoreInput(serializers.Serializer):
+    code = serializers.CharField(max_length=32)
+    name = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=StoreKind.choices)
+    region = serializers.CharField(max_length=64, help_text="price region")
+    city = serializers.CharField(max_length=64)
+    district = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=300)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    lat = serializers.FloatField(min_value=-90, max_value=90)
+    lng = serializers.FloatField(min_value=-180, max_value=180)
+    service_radius_km = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
+    territory = serializers.ListField(
+        child=serializers.CharField(max_length=16), required=False, max_length=500, help_text="district codes"
+    )
+    timezone = serializers.CharField(max_length=64, required=False)
+    opening_hours = serializers.JSONField(
+        required=False, help_text='{"mon": [["10:00", "22:00"]], ..., "sun": []} in the store\'s time zone'
+    )
+    capabilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Capability.choices), required=False, max_length=3
+    )
+    active = serializers.BooleanField(required=False)
+    contract = ContractInput(required=False)
+
+
+STORE_FIELDS = [name for name in StoreInput().fields if name != "contract"]
+
+
+def _store_output(request: Request, store: Store) -> dict[str, Any]:
+    """One store (fetched afresh, with its territory and the contract in force today) as output."""
+    visible = _contract_store_ids(request)
+    store = selectors.get_store(tenant=request.tenant, store_id=store.pk)
+    if visible is None or store.pk in visible:
+        today = selectors.tenant_today(tenant=request.tenant)
+        contract = selectors.current_contract(tenant=request.tenant, store=store, on=today)
+        store.contracts_in_force = [contract]  # type: ignore[attr-defined]  # as with_current_contracts sets it
+    return StoreOutput(store, context={"contract_store_ids": visible}).data
+
+
+# --- stores -----------------------------------------------------------------------------------
+
+NEAR_PARAMETERS = [
+    OpenApiParameter("near", str, description="LAT,LNG: order by great-circle distance, add `distance_km`"),
+    OpenApiParameter("kind", str, enum=StoreKind.values),
+    OpenApiParameter("city", str),
+    OpenApiParameter("region", str),
+    OpenApiParameter("capability", str, enum=Capability.values),
+    OpenApiParameter("active", bool, description="HQ only (others always see active stores); ignored with near"),
+    OpenApiParameter("q", str, description="in the name or code"),
+    OpenApiParameter("has_stock", int, description="a SKU id: stores with some of it available"),
+    OpenApiParameter("page", int),
+    OpenApiParameter("page_size", int),
+]
+
+
+def _parse_near(value: str) -> tuple[float, float]:
+    try:
+        lat_text, lng_text = value.split(",")
+        lat, lng = float(lat_text), float(lng_text)
+    except ValueError:
+        raise serializers.ValidationError({"near": ["Give LAT,LNG in degrees, e.g. 31.2304,121.4737."]})
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):  # also refuses nan
+        raise serializers.ValidationError({"near": ["A latitude is within ±90 and a longitude within ±180."]})
+    return lat, lng
+
+
+class StoreListApi(TenantApi):
+    """GET /api/v1/stores/ (anyone), POST (HQ): the brand's stores; `?near=LAT,LNG` by distance."""
+
+    allowed_roles: ClassVar = {"GET": EVERYONE, "POST": HQ}
+    resource_model = Store
+
+    @extend_schema(parameters=NEAR_PARAMETERS, responses={200: NearStoreOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        filters = {key: request.query_params.get(key, "") for key in ("kind", "city", "region", "capability", "q")}
+        filters["has_stock"] = request.query_params.get("has_stock", "")
+        hq = is_hq(request.roles.names)
+        filters["active"] = request.query_params.get("active", "") if hq else "true"
+        context = {"contract_store_ids": _contract_store_ids(request)}
+        if "near" in request.query_params:
+            return self._near(request, filters, context)
+        stores = selectors.list_stores(tenant=request.tenant, filters=filters)
+        if context["contract_store_ids"] != set():
+            today = selectors.tenant_today(tenant=request.tenant)
+            stores = selectors.with_current_contracts(tenant=request.tenant, stores=stores, on=today)
+        return self.paginate(stores, partial(StoreOutput, context=context))
+
+    def _near(self, request: Request, filters: dict[str, str], context: dict[str, Any]) -> Response:
+        lat, lng = _parse_near(request.query_params["near"])
+        paginator = Pagination()
+        page_size = paginator.get_page_size(request) or Pagination.page_size
+        try:
+            page = int(request.query_params.get("page", "1"))
+        except ValueError:
+            raise DrfNotFound("Invalid page.")
+        if page < 1:
+            raise DrfNotFound("Invalid page.")
+        has_stock = filters["has_stock"]
+        if has_stock and not has_stock.isdigit():
+            raise serializers.ValidationError({"has_stock": ["Enter a whole number."]})
+        found, total = selectors.nearest_stores(
+            tenant=request.tenant,
+            lat=lat,
+            lng=lng,
+            limit=page_size,
+            offset=(page - 1) * page_size,
+            capability=filters["capability"] or None,
+            kind=filters["kind"] or None,
+            city=filters["city"] or None,
+            region=filters["region"] or None,
+            q=filters["q"] or None,
+            sku_id=int(has_stock) if has_stock else None,
+        )
+        if page > 1 and not found:
+            raise DrfNotFound("Invalid page.")
+        stores = [store for store, _ in found]
+        for store, distance in found:
+            store.distance_km = round(distance, 3)  # type: ignore[attr-defined]  # read by NearStoreOutput
+        if context["contract_store_ids"] != set():
+            today = selectors.tenant_today(tenant=request.tenant)
+            selectors.attach_current_contracts(tenant=request.tenant, stores=stores, on=today)
+        url = request.build_absolute_uri()
+        after = (page - 1) * page_size + len(found)
+        previous = None
+        if page > 1:
+            previous = remove_query_param(url, "page") if page == 2 else replace_query_param(url, "page", page - 1)
+        return Response(
+            {
+                "count": total,
+                "next": replace_query_param(url, "page", page + 1) if after < total else None,
+                "previous": previous,
+                "results": NearStoreOutput(stores, many=True, context=context).data,
+            }
+        )
+
+    @extend_schema(request=StoreInput, responses={201: StoreOutput})
+    def post(self, request: Request) -> Response:
+        data = StoreInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        given = values.pop("contract", None)
+        contract = None
+        if given is not None:
+            defaults = services.ContractTerms.defaults_for(values["kind"])
+            contract = services.ContractTerms(
+                sales_share_rate=given.get("sales_share_rate", defaults.sales_share_rate),
+                tac_chargeable=given.get("tac_chargeable", defaults.tac_chargeable),
+                commission_borne_by_store=given.get("commission_borne_by_store", defaults.commission_borne_by_store),
+            )
+        store = services.create_store(tenant=request.tenant, data=services.StoreInput(**values), contract=contract)
+        return Response(_store_output(request, store), status=status.HTTP_201_CREATED)
+
+
+class StoreDetailApi(TenantApi):
+    """GET /api/v1/stores/{id}/ (anyone), PATCH and DELETE (HQ).
+
+    PATCH changes the fields given; a `contract` in it starts a new version of the terms from its
+    `valid_from` (default today), terms left out kept from the version in force then. DELETE
+    deletes a store nothing refers to yet (204), and deactivates one with stock, staff or history
+    (200, the store with `active: false`).
+    """
+
+    allowed_roles: ClassVar = {"GET": EVERYONE, "PATCH": HQ, "DELETE": HQ}
+    resource_model = Store
+    error_responses: ClassVar = {"PATCH": {409: "A contract version starting before the latest one"}}
+
+    @extend_schema(responses={200: StoreOutput})
+    def get(self, request: Request, store_id: int) -> Response:
+        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        return Response(_store_output(request, store))
+
+    @extend_schema(request=StoreInput(partial=True), responses={200: StoreOutput})
+    def patch(self, request: Request, store_id: int) -> Response:
+        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        data = StoreInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        given = changes.pop("contract", None)
+        store = services.edit_store(
+            tenant=request.tenant,
+            store=store,
+            data=services.store_input_of(store, **changes) if changes else None,
+            contract=services.ContractChange(**given) if given is not None else None,
+        )
+        return Response(_store_output(request, store))
+
+    @extend_schema(responses={200: StoreOutput, 204: None})
+    def delete(self, request: Request, store_id: int) -> Response:
+        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        if services.delete_store(tenant=request.tenant, store=store):
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(_store_output(request, store))
+
+
+class StoreContractsApi(TenantApi):
+    """GET /api/v1/stores/{id}/contracts/ (HQ, that store's manager): every version, newest first."""
+
+    allowed_roles: ClassVar = {"GET": HQ_AND_MANAGER}
+    resource_model = Store
+
+    @extend_schema(responses={200: ContractOutput(many=True)})
+    def get(self, request: Request, store_id: int) -> Response:
+        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        _require_manager_of(request, store)
+        return self.paginate(selectors.list_contracts(tenant=request.tenant, store=store), ContractOutput)
+
+
+# --- staff, stock, services -------------------------------------------------------------------
+
+
+class StoreStaffApi(TenantApi):
+    """GET /api/v1/stores/{id}/staff/ (HQ, that store's manager); POST (HQ) creates an account and post."""
+
+    allowed_roles: ClassVar = {"GET": HQ_AND_MANAGER, "POST": HQ}
+    resource_model = Store
+    error_responses: ClassVar = {"POST": {409: "The store is inactive"}}
+
+    class Input(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+        name = serializers.CharField(max_length=150)
+        phone = PhoneNumberField(required=False, allow_blank=True)
+        role = serializers.ChoiceField(choices=StaffRole.choices)
+
+    @extend_schema(responses={200: StaffOutput(many=True)})
+    def get(self, request: Request, store_id: int) -> Response:
+        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        _require_manager_of(request, store)
+        return self.paginate(selectors.list_staff(tenant=request.tenant, store=store), StaffOutput)
+
+    @extend_schema(request=Input, responses={201: StaffOutput})
+    def post(self, request: Request, store_id: int) -> Response:
+        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["phone"] = str(values.get("phone") or "")
+        staff = services.create_staff(tenant=request.tenant, store=store, **values)
+        return Response(StaffOutput(staff).data, status=status.HTTP_201_CREATED)
+
+
+class StoreStockApi(TenantApi):
+    """GET /api/v1/stores/{id}/stock/ (HQ, that store's staff); PUT `[{sku, on_hand}]` (HQ, its manager).
+
+    PUT sets the rows named (others unchanged), all or nothing, and answers them; an on-hand below
+    what is reserved for open orders is a 409 naming the SKU, with nothing changed.
+    """
+
+    allowed_roles: ClassVar = {"GET": HQ_AND_STORE_STAFF, "PUT": HQ_AND_MANAGER}
+    resource_model = Store
+    error_responses: ClassVar = {"PUT": {409: "On hand below reserved (names the SKU)"}}
+
+    class Input(serializers.Serializer):
+        sku = serializers.IntegerField(min_value=1)
+        on_hand = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
+
+    @extend_schema(responses={200: StockOutput(many=True)})
+    def get(self, request: Request, store_id: int) -> Response:
+        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        _require_staff_of(request, store)
+        return self.paginate(selectors.list_stock(tenant=request.tenant, store=store), StockOutput)
+
+    @extend_schema(request=Input(many=True), responses={200: StockOutput(many=True)})
+    def put(self, request: Request, store_id: int) -> Response:
+        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        _require_manager_of(request, store)
+        rows = _validate_rows(self.Input, request.data)
+        levels = [services.StockLevel(sku_id=row["sku"], on_hand=row["on_hand"]) for row in rows]
+        written = services.set_stock(tenant=request.tenant, store=store, levels=levels)
+        stock = selectors.list_stock(tenant=request.tenant, store=store).filter(pk__in=[row.pk for row in written])
+        return Response(StockOutput(stock, many=True).data)
+
+
+class StoreServicesApi(TenantApi):
+    """GET /api/v1/stores/{id}/services/ (anyone); PUT `[{service, capacity}]` (HQ, its manager).
+
+    The answer is a plain array (a store offers a handful of services); PUT replaces the whole
+    offering: services left out are no longer offered.
+    """
+
+    allowed_roles: ClassVar = {"GET": EVERYONE, "PUT": HQ_AND_MANAGER}
+    resource_model = Store
+
+    class Input(serializers.Serializer):
+        service = serializers.IntegerField(min_value=1)
+        capacity = serializers.IntegerField(min_value=1, max_value=10_000)
+
+    @extend_schema(responses={200: StoreServiceOutput(many=True)})
+    def get(self, request: Request, store_id: int) -> Response:
+        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        offering = selectors.list_store_services(tenant=request.tenant, store=store)
+        return Response(StoreServiceOutput(offering, many=True).data)
+
+    @extend_schema(request=Input(many=True), responses={200: StoreServiceOutput(many=True)})
+    def put(self, request: Request, store_id: int) -> Response:
+        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        _require_manager_of(request, store)
+        data = request.data
+        rows = _validate_rows(self.Input, data) if data != [] else []
+        offerings = [services.ServiceOffering(service_id=row["service"], capacity=row["capacity"]) for row in rows]
+        services.set_store_services(tenant=request.tenant, store=store, offerings=offerings)
+        offering = selectors.list_store_services(tenant=request.tenant, store=store)
+        return Response(StoreServiceOutput(offering, many=True).data)
+
+
+# --- bulk import and export -------------------------------------------------------------------
+
+
+class StoreImportApi(TenantApi):
+    """POST /api/v1/imports/stores/ (HQ): a CSV or XLSX `file` of stores, all or nothing.
+
+    Columns: code, name, kind, region, city, district, address, lat, lng, service_radius_km,
+    territory (district codes separated by spaces or `;`), capabilities (`;`-separated), timezone,
+    active; optional phone and opening_hours (JSON). A known code updates that store, a new one
+    creates it. Any bad row: 400 listing every bad row's line and field, nothing written.
+    """
+
+    allowed_roles: ClassVar = {"POST": HQ}
+    parser_classes: ClassVar = [MultiPartParser, FormParser]  # type: ignore[misc]
+
+    class Input(serializers.Serializer):
+        file = serializers.FileField(help_text="CSV (UTF-8) or XLSX, first row the column names")
+
+    @extend_schema(
+        request={"multipart/form-data": Input},
+        responses={
+            201: inline_serializer(
+                "StoreImportResult", {"created": serializers.IntegerField(), "updated": serializers.IntegerField()}
+            ),
+            400: OpenApiResponse(ImportErrorBody, description="Bad rows (every one listed) or an unusable file"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        result = imports.import_stores(tenant=request.tenant, rows=imports.read_table(upload))
+        return Response({"created": result.created, "updated": result.updated}, status=status.HTTP_201_CREATED)
+
+
+class StoreExportApi(TenantApi):
+    """GET /api/v1/exports/stores/?format=csv|xlsx (HQ): every store, in the import's columns."""
+
+    allowed_roles: ClassVar = {"GET": HQ}
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[Any, str]:
+        # `format` names the file's format here, not an API renderer; errors stay JSON
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"], description="default csv")],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, imports.XLSX_MEDIA_TYPE): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        file_format = request.query_params.get("format", "csv")
+        if file_format not in imports.EXPORT_FORMATS:
+            raise serializers.ValidationError({"format": ["csv or xlsx."]})
+        stores = selectors.list_stores(tenant=request.tenant, filters={})
+        content, media_type = imports.export_stores(stores=stores, file_format=file_format)
+        response = HttpResponse(content, content_type=media_type)
+        response["Content-Disposition"] = f'attachment; filename="stores-{request.tenant.slug}.{file_format}"'
+        return response
