@@ -1,0 +1,24 @@
+"""The periodic jobs of the bookings app (reminders, no-shows; bookings/schedules.py), in the
+database schedule of django-celery-beat, where HQ may change the interval or pause a job."""
+
+from django.db import migrations
+
+from bookings.schedules import JOBS
+from o2o.schedules import ensure_jobs
+
+
+def create_jobs(apps, schema_editor):
+    ensure_jobs(apps, JOBS)
+
+
+def delete_jobs(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=[job.name for job in JOBS]).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("bookings", "0002_booking_rescheduled_at"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(create_jobs, delete_jobs)]

@@ -1,0 +1,56 @@
+"""Background jobs of the bookings app: confirmations, reminders and no-shows.
+
+Every tenant task takes `tenant_id=` and runs in that tenant's scope (`o2o.celery.tenant_task`);
+each is idempotent. The two periodic jobs have a fan-out task without a tenant that enqueues one
+run per active brand; beat runs the fan-outs every 5 minutes, from the schedule in the database
+(`django_celery_beat`, created by the migration `0003_periodic_jobs`, editable by HQ in the admin).
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError
+
+from bookings import services
+from o2o.celery import tenant_task
+from o2o.models import Tenant
+
+
+@tenant_task()
+def send_booking_confirmation_task(*, tenant: Tenant, booking_id: int) -> None:
+    """Tell the consumer their booking is made (nothing for a booking since cancelled)."""
+    services.send_booking_confirmation(tenant=tenant, booking_id=booking_id)
+
+
+@tenant_task()
+def send_due_reminders_task(*, tenant: Tenant) -> int:
+    """Send the brand's reminders due now, each exactly once (safe to run twice or concurrently)."""
+    return services.send_due_reminders(tenant=tenant)
+
+
+@tenant_task()
+def mark_no_shows_task(*, tenant: Tenant) -> int:
+    """Mark the brand's unchecked bookings past their slot and grace period `no_show` (idempotent)."""
+    return services.mark_no_shows(tenant=tenant)
+
+
+def _active_tenant_ids() -> list[int]:
+    return list(Tenant.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def send_due_reminders_all_tenants_task() -> int:
+    """Beat, every 5 minutes: enqueue `send_due_reminders_task` for every active brand."""
+    tenant_ids = _active_tenant_ids()
+    for tenant_id in tenant_ids:
+        send_due_reminders_task.delay_on_commit(tenant_id=tenant_id)
+    return len(tenant_ids)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def mark_no_shows_all_tenants_task() -> int:
+    """Beat, every 5 minutes: enqueue `mark_no_shows_task` for every active brand."""
+    tenant_ids = _active_tenant_ids()
+    for tenant_id in tenant_ids:
+        mark_no_shows_task.delay_on_commit(tenant_id=tenant_id)
+    return len(tenant_ids)
