@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrdersConfig(AppConfig):
+    name = "orders"
+    verbose_name = _("Orders")
+
+    def ready(self) -> None:
+        from functools import partial
+
+        from django.db.models.signals import post_migrate
+
+        from o2o.schedules import ensure_jobs_after_migrate
+        from orders import receivers
+        from orders.schedules import JOBS
+
+        receivers.connect()
+        post_migrate.connect(
+            partial(ensure_jobs_after_migrate, jobs=JOBS), sender=self, weak=False, dispatch_uid="orders-jobs"
+        )

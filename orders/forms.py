@@ -1,0 +1,209 @@
+"""The forms of the order pages: they parse and show input; the rules live in `orders.services`.
+
+Checkout has one quantity field per SKU for sale (`qty_<sku id>`); a service's error is put back
+next to the field it names (`show_service_error`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Service, Sku
+from o2o.errors import AppError
+from orders.choices import Channel, Fulfilment, OrderStatus
+from orders.routing import Location
+from orders.services.common import Customer, LineInput, SlotInput
+from stores.models import Store
+
+MAX_QUANTITY = 99
+QTY_PREFIX = "qty_"
+
+
+def qty_field(sku_id: int) -> str:
+    return f"{QTY_PREFIX}{sku_id}"
+
+
+def show_service_error(form: forms.Form, error: AppError) -> None:
+    """Put a service's error next to the field it names, or above the form when none matches."""
+    field_errors = error.extra.get("errors") or {}
+    if not field_errors:
+        form.add_error(None, error.detail)
+    aliases = {"location": "district", "lines": None, "slot": "slot_start"}
+    for field, messages in field_errors.items():
+        target = aliases.get(field, field)
+        if target not in form.fields:
+            target = None
+        for message in messages:
+            form.add_error(target, message)
+
+
+class CheckoutForm(forms.Form):
+    """What a consumer orders, how it reaches them, where from; name and phone when not signed in."""
+
+    fulfilment = forms.ChoiceField(
+        label=_("How do you want it?"),
+        choices=Fulfilment.choices,
+        initial=Fulfilment.PICKUP,
+        widget=forms.RadioSelect,
+    )
+    store = forms.IntegerField(label=_("Store"), required=False, min_value=1)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    district = forms.CharField(
+        label=_("District code"),
+        required=False,
+        max_length=16,
+        help_text=_("Or, instead of your location, the code of your district (for example 310101)."),
+    )
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("Choose a service")
+    )
+    visit_date = forms.DateField(
+        label=_("Day of the visit"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    slot_start = forms.CharField(label=_("Visit time"), required=False, max_length=40)
+    slot_store = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Your name"), required=False, max_length=150)
+    phone = forms.CharField(label=_("Your mobile phone"), required=False, max_length=32)
+    guide_code = forms.CharField(label=_("Shopping guide code"), required=False, max_length=16)
+
+    def __init__(self, *args: Any, skus: Iterable[Sku], services: Iterable[Service] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.skus = list(skus)
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = Service.objects.filter(
+            pk__in=[s.pk for s in services]
+        )
+        for sku in self.skus:
+            self.fields[qty_field(sku.pk)] = forms.IntegerField(
+                label=f"{sku.product.name} · {sku.name}",
+                required=False,
+                min_value=0,
+                max_value=MAX_QUANTITY,
+                initial=0,
+                widget=forms.NumberInput(attrs={"class": "qty", "inputmode": "numeric"}),
+            )
+
+    @property
+    def quantity_names(self) -> list[str]:
+        return [qty_field(sku.pk) for sku in self.skus]
+
+    @property
+    def quantity_fields(self) -> list[tuple[Sku, forms.BoundField]]:
+        return [(sku, self[qty_field(sku.pk)]) for sku in self.skus]
+
+    def lines(self) -> list[LineInput]:
+        """The lines chosen (quantity above 0), in the catalog's order."""
+        data = getattr(self, "cleaned_data", {})
+        return [
+            LineInput(sku_id=sku.pk, quantity=data[qty_field(sku.pk)])
+            for sku in self.skus
+            if data.get(qty_field(sku.pk))
+        ]
+
+    def quantities(self) -> dict[int, int]:
+        return {line.sku_id: line.quantity for line in self.lines()}
+
+    def location(self) -> Location:
+        data = self.cleaned_data
+        return Location(lat=data.get("lat"), lng=data.get("lng"), district=(data.get("district") or "").strip())
+
+    def slot(self) -> SlotInput | None:
+        """The visit of a try-in-store order: the service and the start picked from the slots."""
+        data = self.cleaned_data
+        if data.get("fulfilment") != Fulfilment.EXPERIENCE or not data.get("service") or not data.get("slot_start"):
+            return None
+        return SlotInput(service_id=data["service"].pk, start_at=data["slot_start"])
+
+    def clean_slot_start(self) -> dt.datetime | None:
+        value = (self.cleaned_data.get("slot_start") or "").strip()
+        if not value:
+            return None
+        try:
+            start = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise forms.ValidationError(_("Choose one of the visit times shown.")) from None
+        if start.tzinfo is None:
+            raise forms.ValidationError(_("Choose one of the visit times shown."))
+        return start
+
+    def customer(self) -> Customer | None:
+        data = self.cleaned_data
+        if not (data.get("name") or data.get("phone")):
+            return None
+        return Customer(name=data.get("name", "").strip(), phone=data.get("phone", "").strip())
+
+    def validate_for_order(self, *, needs_contact: bool) -> bool:
+        """The extra checks of a submitted order (not of a store-picker refresh)."""
+        if not self.is_valid():
+            return False
+        if not self.lines():
+            self.add_error(None, _("Choose at least one item."))
+        if needs_contact:
+            if not self.cleaned_data.get("name", "").strip():
+                self.add_error("name", _("Give your name, or log in."))
+            if not self.cleaned_data.get("phone", "").strip():
+                self.add_error("phone", _("Give your mobile phone number, or log in."))
+        if self.cleaned_data.get("fulfilment") == Fulfilment.EXPERIENCE:
+            if not self.cleaned_data.get("service"):
+                self.add_error("service", _("Choose the service of your visit."))
+            if not self.cleaned_data.get("slot_start"):
+                self.add_error("slot_start", _("Choose the time of your visit."))
+        return not self.errors
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class AssignForm(forms.Form):
+    store = forms.ModelChoiceField(label=_("Store"), queryset=Store.objects.none(), empty_label=_("Choose a store"))
+
+    def __init__(self, *args: Any, stores: Iterable[Store], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["store"]).queryset = Store.objects.filter(
+            pk__in=[store.pk for store in stores]
+        ).order_by("code")
+
+
+class HqOrderFilterForm(forms.Form):
+    """The filters of HQ's order list; empty fields filter nothing."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *OrderStatus.choices])
+    store = forms.ModelChoiceField(
+        label=_("Store"), required=False, queryset=Store.objects.none(), empty_label=_("All stores")
+    )
+    created_after = forms.DateField(
+        label=_("Placed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_before = forms.DateField(
+        label=_("Placed until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices])
+    fulfilment = forms.ChoiceField(
+        label=_("Fulfilment"), required=False, choices=[("", _("Any fulfilment")), *Fulfilment.choices]
+    )
+
+    def __init__(self, *args: Any, stores: Iterable[Store], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["store"]).queryset = Store.objects.filter(
+            pk__in=[store.pk for store in stores]
+        ).order_by("code")
+
+    def filters(self) -> dict[str, str]:
+        """The selector's filters: ids and ISO dates as strings, empty ones left out."""
+        out: dict[str, str] = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            if isinstance(value, Store):
+                out[name] = str(value.pk)
+            elif isinstance(value, dt.date):
+                out[name] = value.isoformat()
+            else:
+                out[name] = str(value)
+        return out

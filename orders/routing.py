@@ -1,0 +1,273 @@
+"""Routing an online order to the store that should serve it (rules.md section 1).
+
+`rank` is the rule itself over plain data (no database), so that every precedence rule and
+tie-break has its own small test; `choose_store` loads what it needs for a tenant in a fixed
+number of queries, whatever the number of lines, and calls it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+
+from o2o.models import Tenant
+from orders.choices import OPEN_STATUSES, Exclusion, Fulfilment, RoutingRule
+from stores.geo import haversine_km
+from stores.models import Stock, Store, TerritoryDistrict
+
+NEEDED_CAPABILITY = {
+    Fulfilment.PICKUP: "offers_pickup",
+    Fulfilment.DELIVERY: "offers_delivery",
+    Fulfilment.EXPERIENCE: "offers_services",
+}
+REACH_REQUIRED = {Fulfilment.DELIVERY, Fulfilment.EXPERIENCE}
+ALTERNATIVES_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Location:
+    lat: float | None = None
+    lng: float | None = None
+    district: str = ""
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lng is not None
+
+
+@dataclass
+class StoreFacts:
+    """What routing needs to know of one store for one order."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    active: bool
+    has_capability: bool
+    lat: float
+    lng: float
+    service_radius_km: float
+    territory: frozenset[str]
+    available: Mapping[int, int]  # sku id -> on_hand - reserved
+    open_orders: int = 0
+
+
+@dataclass
+class Considered:
+    store: int
+    code: str
+    distance_km: float | None
+    excluded: str | None = None
+    detail: str = ""
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "store": self.store,
+            "code": self.code,
+            "distance_km": None if self.distance_km is None else round(self.distance_km, 3),
+            "excluded": self.excluded,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class Decision:
+    store_id: int | None
+    rule: str
+    considered: list[Considered] = field(default_factory=list)
+    # when the consumer's chosen store cannot serve: why, and the nearest stores that could
+    refusal: Considered | None = None
+    alternatives: list[Considered] = field(default_factory=list)
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "reason": self.rule,
+            "store": self.store_id,
+            "candidates": [c.as_record() for c in self.considered],
+        }
+
+
+def _exclusion(
+    facts: StoreFacts,
+    *,
+    fulfilment: str,
+    quantities: Mapping[int, int],
+    sku_codes: Mapping[int, str],
+    location: Location,
+    distance: float | None,
+    declined: Collection[int],
+    unavailable: Mapping[int, tuple[str, str]],
+) -> tuple[str | None, str]:
+    if facts.id in declined:
+        return Exclusion.DECLINED, ""
+    if not facts.active:
+        return Exclusion.INACTIVE, "the store is closed"
+    if not facts.has_capability:
+        return Exclusion.NO_CAPABILITY, f"the store does not offer {fulfilment}"
+    if facts.id in unavailable:
+        return unavailable[facts.id]
+    short = [sku for sku, qty in sorted(quantities.items()) if facts.available.get(sku, 0) < qty]
+    if short:
+        return Exclusion.NO_STOCK, "no stock of " + ", ".join(sku_codes.get(sku, str(sku)) for sku in short)
+    if fulfilment in REACH_REQUIRED:
+        in_radius = distance is not None and distance <= facts.service_radius_km
+        in_territory = bool(location.district) and location.district in facts.territory
+        if not (in_radius or in_territory):
+            return Exclusion.OUT_OF_REACH, "the customer is outside the store's service area"
+    return None, ""
+
+
+def _tie_break(stores: list[StoreFacts]) -> StoreFacts:
+    """Among equals: fewer open orders, then the lower store id."""
+    return min(stores, key=lambda s: (s.open_orders, s.id))
+
+
+def rank(
+    *,
+    stores: list[StoreFacts],
+    fulfilment: str,
+    quantities: Mapping[int, int],
+    sku_codes: Mapping[int, str],
+    location: Location,
+    chosen_store_id: int | None,
+    guide_store_id: int | None,
+    declined: Collection[int],
+    unavailable: Mapping[int, tuple[str, str]] | None = None,
+) -> Decision:
+    """Apply rules.md 1.1-1.3 to `stores` and return the decision with every store considered.
+
+    `unavailable` excludes stores for a reason the caller found (exclusion, detail): the stock a
+    concurrent order took meanwhile, a booked service the store does not offer, a full slot.
+    """
+    unavailable = unavailable or {}
+    considered: list[Considered] = []
+    viable: list[StoreFacts] = []
+    distances: dict[int, float | None] = {}
+    for facts in sorted(stores, key=lambda s: s.id):
+        distance = haversine_km(location.lat, location.lng, facts.lat, facts.lng) if location.has_point else None  # type: ignore[arg-type]
+        distances[facts.id] = distance
+        excluded, detail = _exclusion(
+            facts,
+            fulfilment=fulfilment,
+            quantities=quantities,
+            sku_codes=sku_codes,
+            location=location,
+            distance=distance,
+            declined=declined,
+            unavailable=unavailable,
+        )
+        if excluded is None and chosen_store_id is not None and facts.id != chosen_store_id:
+            excluded, detail = Exclusion.NOT_CHOSEN, ""
+        considered.append(Considered(facts.id, facts.code, distance, excluded, detail))
+        if excluded is None:
+            viable.append(facts)
+    considered.sort(key=lambda c: (c.distance_km is None, c.distance_km or 0.0, c.store))
+
+    if chosen_store_id is not None:
+        if viable:
+            return Decision(viable[0].id, RoutingRule.CUSTOMER_CHOICE, considered)
+        refusal = next((c for c in considered if c.store == chosen_store_id), None)
+        if refusal is None:
+            refusal = Considered(chosen_store_id, "", None, Exclusion.INACTIVE, "no such store")
+        alternatives = [c for c in considered if c.excluded == Exclusion.NOT_CHOSEN][:ALTERNATIVES_SHOWN]
+        return Decision(None, RoutingRule.CUSTOMER_CHOICE, considered, refusal, alternatives)
+
+    if not viable:
+        return Decision(None, "", considered)
+
+    in_territory = [s for s in viable if s.kind == "franchise" and location.district in s.territory]
+    if in_territory:
+        return Decision(_tie_break(in_territory).id, RoutingRule.TERRITORY, considered)
+
+    if guide_store_id is not None:
+        guide_store = next((s for s in viable if s.id == guide_store_id), None)
+        if guide_store is not None:
+            return Decision(guide_store.id, RoutingRule.BOUND_GUIDE, considered)
+
+    if location.has_point:
+        nearest = min(viable, key=lambda s: (distances[s.id], s.open_orders, s.id))
+    else:  # a pick-up order without a location: no distance to rank by, only the tie-break
+        nearest = _tie_break(viable)
+    return Decision(nearest.id, RoutingRule.NEAREST, considered)
+
+
+def load_store_facts(*, tenant: Tenant, fulfilment: str, sku_ids: Collection[int]) -> list[StoreFacts]:
+    """Every active store of `tenant` with what routing needs, in four queries.
+
+    Inactive stores are not loaded: a consumer's choice of one is reported as closed.
+    """
+    from orders.models import Order  # the orders app's own model; kept local to the query
+
+    flag = NEEDED_CAPABILITY[Fulfilment(fulfilment)]
+    rows = Store.objects.filter(tenant=tenant, is_active=True).values(
+        "id", "code", "name", "kind", "lat", "lng", "service_radius_km", flag
+    )
+    territory: dict[int, set[str]] = defaultdict(set)
+    for store_id, district in TerritoryDistrict.objects.filter(tenant=tenant, store__is_active=True).values_list(
+        "store_id", "district"
+    ):
+        territory[store_id].add(district)
+    available: dict[int, dict[int, int]] = defaultdict(dict)
+    for store_id, sku_id, on_hand, reserved in Stock.objects.filter(tenant=tenant, sku_id__in=sku_ids).values_list(
+        "store_id", "sku_id", "on_hand", "reserved"
+    ):
+        available[store_id][sku_id] = on_hand - reserved
+    open_orders = dict(
+        Order.objects.filter(tenant=tenant, status__in=OPEN_STATUSES, store__isnull=False)
+        .values_list("store_id")
+        .annotate(n=Count("pk"))
+        .values_list("store_id", "n")
+    )
+    return [
+        StoreFacts(
+            id=row["id"],
+            code=row["code"],
+            name=row["name"],
+            kind=row["kind"],
+            active=True,
+            has_capability=bool(row[flag]),
+            lat=row["lat"],
+            lng=row["lng"],
+            service_radius_km=float(row["service_radius_km"]),
+            territory=frozenset(territory.get(row["id"], ())),
+            available=available.get(row["id"], {}),
+            open_orders=open_orders.get(row["id"], 0),
+        )
+        for row in rows
+    ]
+
+
+def choose_store(
+    *,
+    tenant: Tenant,
+    fulfilment: str,
+    quantities: Mapping[int, int],
+    sku_codes: Mapping[int, str],
+    location: Location,
+    chosen_store_id: int | None = None,
+    guide_store_id: int | None = None,
+    declined: Collection[int] = (),
+    unavailable: Mapping[int, tuple[str, str]] | None = None,
+) -> Decision:
+    """Route an order of `quantities` (sku id -> quantity) for `tenant` (rules.md 1).
+
+    Reads the stores, territories, stock and open orders in four queries, whatever the number of
+    lines; reserves nothing (the caller locks and reserves, and routes again when it lost a race).
+    """
+    stores = load_store_facts(tenant=tenant, fulfilment=fulfilment, sku_ids=list(quantities))
+    return rank(
+        stores=stores,
+        fulfilment=fulfilment,
+        quantities=quantities,
+        sku_codes=sku_codes,
+        location=location,
+        chosen_store_id=chosen_store_id,
+        guide_store_id=guide_store_id,
+        declined=declined,
+        unavailable=unavailable,
+    )

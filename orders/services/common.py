@@ -1,0 +1,166 @@
+"""What the order services share: input records, the order lock, transitions and their audit,
+order numbers, the accept deadline and the signals sent after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from catalog.models import Sku
+from o2o.errors import Conflict, InvalidInput
+from o2o.models import Tenant, User
+from orders.choices import Exclusion, Fulfilment
+from orders.models import Order, OrderEvent
+from orders.routing import Decision, Location
+from stores.models import Store
+
+# Crockford's base32: no I, L, O, U (read aloud, typed by hand, never a rude word by accident)
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+NUMBER_SUFFIX_LENGTH = 6
+NUMBER_ATTEMPTS = 5
+# the expiry task runs a little after the deadline, so that it never finds the order "not yet late"
+EXPIRY_MARGIN_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class LineInput:
+    sku_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class SlotInput:
+    """The visit an experience order books: a service of the routed store at `start_at`."""
+
+    service_id: int
+    start_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RefundLineInput:
+    line_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Customer:
+    """Who orders by phone (no account, or staff ordering for a customer)."""
+
+    name: str
+    phone: str
+
+
+def illegal(order: Order, action: str) -> Conflict:
+    """The 409 of a transition the order's current status does not allow."""
+    return Conflict(
+        f"Cannot {action} order {order.number}: it is {order.status}.",
+        code="illegal_transition",
+        extra={"status": order.status},
+    )
+
+
+def lock_order(*, tenant: Tenant, order: Order | int) -> Order:
+    """The order's row, locked for this transaction (every transition takes this lock first)."""
+    order_id = order if isinstance(order, int) else order.pk
+    return Order.objects.select_for_update(of=("self",)).get(tenant=tenant, pk=order_id)
+
+
+def require_status(order: Order, allowed: Collection[str], action: str) -> None:
+    if order.status not in allowed:
+        raise illegal(order, action)
+
+
+def record_event(
+    *, tenant: Tenant, order: Order, from_status: str, by: User | None, note: str = "", store_id: int | None = None
+) -> OrderEvent:
+    """Audit one transition of `order` (to its current status)."""
+    return OrderEvent.objects.create(
+        tenant=tenant,
+        order=order,
+        from_status=from_status,
+        to_status=order.status,
+        store_id=store_id if store_id is not None else order.store_id,
+        note=note[:300],
+        by=by if by is not None and by.is_authenticated else None,
+    )
+
+
+def send_on_commit(signal: Signal, **kwargs: Any) -> None:
+    """Send `signal` (sender Order) once the current transaction commits; never if it rolls back."""
+    transaction.on_commit(lambda: signal.send(sender=Order, **kwargs))
+
+
+def new_number(*, tenant: Tenant, at: dt.datetime) -> str:
+    """`YYMMDD-XXXXXX`: the day in the brand's time zone and six random Crockford base32 characters."""
+    day = at.astimezone(ZoneInfo(tenant.timezone)).strftime("%y%m%d")
+    return f"{day}-{''.join(secrets.choice(CROCKFORD) for _ in range(NUMBER_SUFFIX_LENGTH))}"
+
+
+def set_deadline(*, tenant: Tenant, order: Order, now: dt.datetime) -> None:
+    """The store must accept by now + the brand's `accept_within_minutes` (rules.md 1.6)."""
+    order.accept_by = now + dt.timedelta(minutes=tenant.accept_within_minutes)
+
+
+def schedule_expiry(*, tenant: Tenant, order: Order, now: dt.datetime) -> None:
+    """After commit, enqueue the task that re-routes `order` if its store has not accepted in time."""
+    from orders.tasks import expire_unaccepted_order_task  # tasks call services: imported when used
+
+    assert order.accept_by is not None
+    countdown = max(0, int((order.accept_by - now).total_seconds())) + EXPIRY_MARGIN_SECONDS
+    expire_unaccepted_order_task.apply_async_on_commit(
+        kwargs={"tenant_id": tenant.pk, "order_id": order.pk, "store_id": order.store_id}, countdown=countdown
+    )
+
+
+def location_of(order: Order) -> Location:
+    return Location(order.lat, order.lng, order.district)
+
+
+def sku_codes(*, tenant: Tenant, sku_ids: Collection[int]) -> dict[int, str]:
+    return dict(Sku.objects.filter(tenant=tenant, pk__in=list(sku_ids)).values_list("pk", "code"))
+
+
+def shortage_detail(short: Collection[int], codes: Mapping[int, str]) -> str:
+    return "no stock of " + ", ".join(codes.get(sku_id, str(sku_id)) for sku_id in sorted(short))
+
+
+def routing_record(decision: Decision, *, guide_store_id: int | None) -> dict[str, Any]:
+    """The routing record kept on the order (rules.md 1.4), plus the bound guide's store used."""
+    return {**decision.as_record(), "guide_store": guide_store_id}
+
+
+def unavailable_for_service(*, tenant: Tenant, service_id: int, service_name: str) -> dict[int, tuple[str, str]]:
+    """The active stores that do not offer the booked service, as routing exclusions (one query)."""
+    missing = (
+        Store.objects.filter(tenant=tenant, is_active=True, offers_services=True)
+        .exclude(services__service_id=service_id)
+        .values_list("pk", flat=True)
+    )
+    return dict.fromkeys(missing, (Exclusion.NO_CAPABILITY, f"the store does not offer {service_name}"))
+
+
+def resolve_store(*, tenant: Tenant, store_id: int, field: str) -> Store:
+    """A store of `tenant` named in a request body (active or not); InvalidInput naming `field` else."""
+    store = Store.objects.filter(tenant=tenant, pk=store_id).first()
+    if store is None:
+        raise InvalidInput(field, f"No such store: {store_id}.")
+    return store
+
+
+def check_fulfilment(fulfilment: str) -> Fulfilment:
+    try:
+        return Fulfilment(fulfilment)
+    except ValueError:
+        raise InvalidInput("fulfilment", f"One of {', '.join(Fulfilment.values)}.") from None
+
+
+def now() -> dt.datetime:
+    return timezone.now()

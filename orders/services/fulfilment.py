@@ -1,0 +1,137 @@
+"""The store's side of an order: accept, ready, complete, cancel (rules.md 1.5-1.6).
+
+Each transition locks the order's row first, checks the current status under that lock (a 409
+`illegal_transition` naming it, and nothing changed, when the transition is not allowed), writes
+the change with its audit event, and moves the stock held for the order in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from o2o.models import Tenant, User
+from orders.choices import OPEN_STATUSES, Fulfilment, OrderStatus
+from orders.models import Order
+from orders.services import stock
+from orders.services.common import lock_order, now, record_event, require_status, send_on_commit
+from orders.signals import order_cancelled, order_completed
+
+# a consumer may cancel until the store has the goods ready; the store and HQ while it is open
+CONSUMER_CANCELLABLE = (OrderStatus.ROUTED, OrderStatus.ACCEPTED, OrderStatus.UNROUTABLE)
+STAFF_CANCELLABLE = (*OPEN_STATUSES, OrderStatus.UNROUTABLE)
+COMPLETABLE = (OrderStatus.ACCEPTED, OrderStatus.READY)
+
+
+def quantities_of(*, tenant: Tenant, order: Order) -> dict[int, int]:
+    """What `order` holds, by SKU id (one query)."""
+    return dict(order.lines.filter(tenant=tenant).values_list("sku_id", "quantity"))
+
+
+@transaction.atomic
+def accept_order(*, tenant: Tenant, order: Order, by: User | None) -> Order:
+    """The assigned store takes the order: routed -> accepted (the accept deadline is met).
+
+    The caller has checked that `by` is staff of the order's store or HQ. Conflict (409)
+    `illegal_transition` from any other status.
+    """
+    locked = lock_order(tenant=tenant, order=order)
+    require_status(locked, (OrderStatus.ROUTED,), "accept")
+    locked.status = OrderStatus.ACCEPTED
+    locked.save(update_fields=["status", "updated_at"])
+    record_event(tenant=tenant, order=locked, from_status=OrderStatus.ROUTED, by=by)
+    return locked
+
+
+@transaction.atomic
+def mark_ready(*, tenant: Tenant, order: Order, by: User | None, note: str = "") -> Order:
+    """The goods are ready for the customer (picked, packed, or laid out for a visit): accepted -> ready.
+
+    Conflict (409) `illegal_transition` from any other status.
+    """
+    locked = lock_order(tenant=tenant, order=order)
+    require_status(locked, (OrderStatus.ACCEPTED,), "mark ready")
+    locked.status = OrderStatus.READY
+    locked.save(update_fields=["status", "updated_at"])
+    record_event(tenant=tenant, order=locked, from_status=OrderStatus.ACCEPTED, by=by, note=note)
+    return locked
+
+
+@transaction.atomic
+def complete_order(*, tenant: Tenant, order: Order, by: User | None) -> Order:
+    """The customer has the goods: ready or accepted -> completed.
+
+    The reserved stock leaves the store (off `on_hand` and `reserved` together); `completed_at`
+    is set; `order_completed` is sent after commit. Conflict (409) `illegal_transition` otherwise.
+    """
+    locked = lock_order(tenant=tenant, order=order)
+    require_status(locked, COMPLETABLE, "complete")
+    assert locked.store_id is not None
+    stock.take(tenant=tenant, store_id=locked.store_id, quantities=quantities_of(tenant=tenant, order=locked))
+    previous = locked.status
+    locked.status = OrderStatus.COMPLETED
+    locked.completed_at = now()
+    locked.save(update_fields=["status", "completed_at", "updated_at"])
+    record_event(tenant=tenant, order=locked, from_status=previous, by=by)
+    send_on_commit(order_completed, tenant=tenant, order=locked)
+    return locked
+
+
+def cancel_visit(*, tenant: Tenant, order: Order, by: User | None) -> None:
+    """Cancel the booked visit of an experience order (bookings app), whatever its cut-off."""
+    if order.fulfilment != Fulfilment.EXPERIENCE or order.booking_id is None:
+        return
+    from bookings.choices import BookingStatus
+    from bookings.models import Booking
+    from bookings.services import cancel_booking
+
+    booking = Booking.objects.get(tenant=tenant, pk=order.booking_id)
+    if booking.status == BookingStatus.BOOKED:
+        cancel_booking(tenant=tenant, booking=booking, by=by, force=True)
+
+
+@transaction.atomic
+def cancel_order(*, tenant: Tenant, order: Order, by: User | None, as_staff: bool, reason: str = "") -> Order:
+    """Cancel an order: the consumer while routed, accepted or unroutable; the store or HQ
+    (`as_staff`) while it is open or unroutable.
+
+    The stock reserved for it is released, an experience order's visit is cancelled too, and
+    `order_cancelled` is sent after commit. Conflict (409) `illegal_transition` otherwise.
+    """
+    locked = lock_order(tenant=tenant, order=order)
+    require_status(locked, STAFF_CANCELLABLE if as_staff else CONSUMER_CANCELLABLE, "cancel")
+    previous = locked.status
+    if previous in OPEN_STATUSES and locked.store_id is not None:
+        stock.release(tenant=tenant, store_id=locked.store_id, quantities=quantities_of(tenant=tenant, order=locked))
+    cancel_visit(tenant=tenant, order=locked, by=by)
+    locked.status = OrderStatus.CANCELLED
+    locked.cancelled_at = now()
+    locked.accept_by = None
+    locked.save(update_fields=["status", "cancelled_at", "accept_by", "updated_at"])
+    note = reason or (_("cancelled by the store") if as_staff else _("cancelled by the customer"))
+    record_event(tenant=tenant, order=locked, from_status=previous, by=by, note=note)
+    send_on_commit(order_cancelled, tenant=tenant, order=locked)
+    return locked
+
+
+@transaction.atomic
+def ready_after_check_in(*, tenant: Tenant, booking_id: int) -> Order | None:
+    """The customer of an experience order checked in for their visit: they are in the store
+    trying the items, so an accepted order becomes ready. Any other state: nothing changes
+    (safe to run twice). Returns the order moved, else None."""
+    order_id = (
+        Order.objects.filter(tenant=tenant, booking_id=booking_id, fulfilment=Fulfilment.EXPERIENCE)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if order_id is None:
+        return None
+    locked = lock_order(tenant=tenant, order=order_id)
+    if locked.status != OrderStatus.ACCEPTED:
+        return None
+    locked.status = OrderStatus.READY
+    locked.save(update_fields=["status", "updated_at"])
+    record_event(
+        tenant=tenant, order=locked, from_status=OrderStatus.ACCEPTED, by=None, note=_("the customer checked in")
+    )
+    return locked

@@ -1,0 +1,415 @@
+"""Checkout: placing an order, routing it to a store and reserving its stock (rules.md 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from catalog.models import Service, Sku
+from catalog.selectors import prices_for
+from members.models import GuideBinding, Member
+from members.services import join_brand, note_served
+from o2o.errors import InvalidInput, Unprocessable
+from o2o.models import Tenant, User
+from o2o.money import round_money
+from orders.choices import Channel, Exclusion, Fulfilment, OrderStatus
+from orders.models import Order, OrderEvent, OrderLine
+from orders.routing import REACH_REQUIRED, Considered, Decision, Location, choose_store
+from orders.services import stock
+from orders.services.common import (
+    NUMBER_ATTEMPTS,
+    Customer,
+    LineInput,
+    SlotInput,
+    check_fulfilment,
+    new_number,
+    now,
+    resolve_store,
+    routing_record,
+    schedule_expiry,
+    send_on_commit,
+    set_deadline,
+    shortage_detail,
+    unavailable_for_service,
+)
+from orders.signals import order_placed
+from stores.models import Store, StoreStaff
+
+if TYPE_CHECKING:
+    from bookings.models import Booking
+
+MAX_QUANTITY = 999
+
+
+def merge_lines(lines: Sequence[LineInput]) -> dict[int, int]:
+    """Quantities by SKU id, repeated SKUs merged, in the order first given. InvalidInput `lines`."""
+    if not lines:
+        raise InvalidInput("lines", _("Order at least one item."))
+    quantities: dict[int, int] = {}
+    for line in lines:
+        if line.quantity < 1:
+            raise InvalidInput("lines", _("A quantity is at least 1."))
+        quantities[line.sku_id] = quantities.get(line.sku_id, 0) + line.quantity
+        if quantities[line.sku_id] > MAX_QUANTITY:
+            raise InvalidInput("lines", _("At most %(n)d of one item.") % {"n": MAX_QUANTITY})
+    return quantities
+
+
+def skus_for_sale(*, tenant: Tenant, sku_ids: Sequence[int]) -> dict[int, Sku]:
+    """The SKUs of `sku_ids`, each an active SKU of an active product of the brand (one query).
+
+    InvalidInput naming `lines` for an unknown, foreign or inactive one.
+    """
+    rows = Sku.objects.filter(tenant=tenant, pk__in=list(sku_ids), is_active=True, product__is_active=True)
+    skus = {sku.pk: sku for sku in rows}
+    missing = [str(sku_id) for sku_id in sku_ids if sku_id not in skus]
+    if missing:
+        raise InvalidInput("lines", _("No such SKU for sale: %(ids)s.") % {"ids": ", ".join(missing)})
+    return skus
+
+
+def guide_store_id(*, tenant: Tenant, member: Member, guide_code: str, at: dt.datetime) -> int | None:
+    """The store of the guide the member is bound to at `at` (rules.md 1.3c and 4.1); else the
+    store of the active staff member whose code is `guide_code`; else None."""
+    bound = (
+        GuideBinding.objects.filter(
+            tenant=tenant, member=member, bound_at__lte=at, bound_until__gt=at, guide__is_active=True
+        )
+        .order_by("-bound_at", "-pk")
+        .values_list("guide__store_id", flat=True)
+        .first()
+    )
+    if bound is not None or not guide_code:
+        return bound
+    return (
+        StoreStaff.objects.filter(tenant=tenant, code=guide_code, is_active=True)
+        .values_list("store_id", flat=True)
+        .first()
+    )
+
+
+def _summary(decision: Decision) -> str:
+    """Why no store could serve: each exclusion with how many stores it removed."""
+    counts = Counter(c.excluded for c in decision.considered if c.excluded)
+    if not counts:
+        return _("the brand has no active store")
+    labels = dict(Exclusion.choices)
+    return "; ".join(f"{labels.get(reason, reason)}: {n}" for reason, n in sorted(counts.items()))
+
+
+def cannot_route(decision: Decision, *, guide_store: int | None, chosen_store: Store | None = None) -> Unprocessable:
+    """The 422 of an order no store can serve, or that the consumer's chosen store cannot."""
+    record = routing_record(decision, guide_store_id=guide_store)
+    if decision.refusal is not None:
+        refusal = decision.refusal
+        if chosen_store is not None and not chosen_store.is_active:  # routing loads active stores only
+            refusal = Considered(chosen_store.pk, chosen_store.code, None, Exclusion.INACTIVE, "the store is closed")
+        why = refusal.detail or dict(Exclusion.choices).get(refusal.excluded or "", refusal.excluded or "")
+        return Unprocessable(
+            _("The chosen store cannot serve this order: %(why)s.") % {"why": why},
+            code="store_cannot_serve",
+            extra={
+                "store": refusal.store,
+                "reason": refusal.excluded,
+                "why": why,
+                "alternatives": [
+                    {
+                        "store": c.store,
+                        "code": c.code,
+                        "distance_km": c.as_record()["distance_km"],
+                    }
+                    for c in decision.alternatives
+                ],
+                "routing": {**record, "reason": "store_cannot_serve"},
+            },
+        )
+    return Unprocessable(
+        _("No store can serve this order (%(why)s).") % {"why": _summary(decision)},
+        code="unroutable",
+        extra={"routing": {**record, "reason": "unroutable"}},
+    )
+
+
+def _number_taken(exc: IntegrityError) -> bool:
+    """The unique (tenant, number) index refused the insert (PostgreSQL names the constraint,
+    SQLite the columns)."""
+    message = str(exc)
+    return "order_unique_number" in message or "orders_order.number" in message
+
+
+def _retrying_on_number(place: Callable[[], Order]) -> Order:
+    """Run `place` in one savepoint; when its random order number was taken (1 in ~10^9 per brand
+    and day), roll it back and run it again with a new number. The insert needs no savepoint of
+    its own, so the common path pays for one savepoint only."""
+    for attempt in range(NUMBER_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return place()
+        except IntegrityError as exc:
+            if not _number_taken(exc) or attempt == NUMBER_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def book_slot(
+    *,
+    tenant: Tenant,
+    store: Store,
+    service: Service,
+    start_at: dt.datetime,
+    member: Member,
+    visitor_id: str,
+    by: User | None,
+) -> Booking:
+    """The visit of an experience order (bookings app). Conflict `slot_full`; InvalidInput `slot`."""
+    from bookings.services import book_visit
+
+    try:
+        return book_visit(
+            tenant=tenant,
+            store=store,
+            service=service,
+            start_at=start_at,
+            member=member,
+            name=member.name or str(member.phone),
+            phone=str(member.phone),
+            visitor_id=visitor_id,
+            created_by=by if by is not None and by.is_authenticated else None,
+        )
+    except InvalidInput as exc:  # `service` or `start` of the booking: the order's `slot`
+        raise InvalidInput("slot", exc.detail) from exc
+
+
+def active_service(*, tenant: Tenant, service_id: int) -> Service:
+    service = Service.objects.filter(tenant=tenant, pk=service_id, is_active=True).first()
+    if service is None:
+        raise InvalidInput("slot", _("No such service: %(id)s.") % {"id": service_id})
+    return service
+
+
+def place_order(
+    *,
+    tenant: Tenant,
+    member: Member,
+    lines: Sequence[LineInput],
+    fulfilment: str,
+    location: Location,
+    chosen_store: Store | None,
+    slot: SlotInput | None,
+    guide_code: str = "",
+    visitor_id: str = "",
+    channel: str = Channel.O2O,
+    by: User | None = None,
+) -> Order:
+    """Place an order, route it to a store (rules.md 1) and reserve its stock there.
+
+    Repeated SKUs are merged. Prices are the fulfilling store's region prices (rules.md 1.7), never
+    the client's. The stock is reserved under row locks: when a concurrent order took it between
+    routing and locking, that store is excluded (`no_stock`) and the order routed again among the
+    rest, so nothing is ever oversold. An experience order books its visit at the routed store in
+    the same transaction (no order without its slot, no slot without its order).
+
+    Ends `routed` with an accept deadline; after commit the expiry task is scheduled and
+    `order_placed` sent. Raises InvalidInput (400) naming `lines`, `fulfilment`, `location` or
+    `slot`; Unprocessable (422) `store_cannot_serve` (the chosen store, why, the nearest
+    alternatives) or `unroutable` (the routing record); Conflict (409) `slot_full`. Nothing is
+    written when it raises.
+    """
+    return _retrying_on_number(
+        lambda: _place_order(
+            tenant=tenant,
+            member=member,
+            lines=lines,
+            fulfilment=fulfilment,
+            location=location,
+            chosen_store=chosen_store,
+            slot=slot,
+            guide_code=guide_code,
+            visitor_id=visitor_id,
+            channel=channel,
+            by=by,
+        )
+    )
+
+
+def _place_order(
+    *,
+    tenant: Tenant,
+    member: Member,
+    lines: Sequence[LineInput],
+    fulfilment: str,
+    location: Location,
+    chosen_store: Store | None,
+    slot: SlotInput | None,
+    guide_code: str = "",
+    visitor_id: str = "",
+    channel: str = Channel.O2O,
+    by: User | None = None,
+) -> Order:
+    """The body of `place_order`, without transaction handling (the caller's savepoint)."""
+    fulfilment = check_fulfilment(fulfilment)
+    if channel not in Channel.values:
+        raise InvalidInput("channel", f"One of {', '.join(Channel.values)}.")
+    quantities = merge_lines(lines)
+    if fulfilment in REACH_REQUIRED and not (location.has_point or location.district):
+        raise InvalidInput("location", _("Give your location for delivery or a visit."))
+    service: Service | None = None
+    if fulfilment == Fulfilment.EXPERIENCE:
+        if slot is None:
+            raise InvalidInput("slot", _("Choose a visit slot for a try-in-store order."))
+        service = active_service(tenant=tenant, service_id=slot.service_id)
+    elif slot is not None:
+        raise InvalidInput("slot", _("Only a try-in-store order books a visit."))
+    skus = skus_for_sale(tenant=tenant, sku_ids=list(quantities))
+    codes = {pk: sku.code for pk, sku in skus.items()}
+    at = now()
+    guide_code = guide_code.strip().upper()
+    guide_store = guide_store_id(tenant=tenant, member=member, guide_code=guide_code, at=at)
+
+    unavailable: dict[int, tuple[str, str]] = {}
+    if service is not None:
+        unavailable = unavailable_for_service(tenant=tenant, service_id=service.pk, service_name=service.name)
+    while True:
+        decision = choose_store(
+            tenant=tenant,
+            fulfilment=fulfilment,
+            quantities=quantities,
+            sku_codes=codes,
+            location=location,
+            chosen_store_id=chosen_store.pk if chosen_store is not None else None,
+            guide_store_id=guide_store,
+            unavailable=unavailable,
+        )
+        if decision.store_id is None:
+            raise cannot_route(decision, guide_store=guide_store, chosen_store=chosen_store)
+        short = stock.reserve(tenant=tenant, store_id=decision.store_id, quantities=quantities)
+        if not short:
+            break
+        # a concurrent order took the stock since routing read it: that store is out, route again
+        unavailable[decision.store_id] = (Exclusion.NO_STOCK, shortage_detail(short, codes))
+
+    store = chosen_store if chosen_store is not None else Store.objects.get(tenant=tenant, pk=decision.store_id)
+    booking = None
+    if service is not None and slot is not None:
+        booking = book_slot(
+            tenant=tenant,
+            store=store,
+            service=service,
+            start_at=slot.start_at,
+            member=member,
+            visitor_id=visitor_id,
+            by=by,
+        )
+    prices = prices_for(tenant=tenant, sku_ids=list(quantities), region=store.region)
+    line_rows = [
+        OrderLine(
+            tenant=tenant,
+            sku=skus[sku_id],
+            quantity=quantity,
+            unit_price=prices[sku_id],
+            total_amount=round_money(prices[sku_id] * quantity),
+        )
+        for sku_id, quantity in quantities.items()
+    ]
+    order = Order(
+        tenant=tenant,
+        member=member,
+        store=store,
+        fulfilment=fulfilment,
+        channel=channel,
+        status=OrderStatus.ROUTED,
+        total_amount=round_money(sum((line.total_amount for line in line_rows), Decimal("0"))),
+        lat=location.lat,
+        lng=location.lng,
+        district=location.district,
+        chosen_store=chosen_store,
+        guide_code=guide_code,
+        visitor_id=visitor_id,
+        booking=booking,
+        routing_rule=decision.rule,
+        routing=routing_record(decision, guide_store_id=guide_store),
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    set_deadline(tenant=tenant, order=order, now=at)
+    order.number = new_number(tenant=tenant, at=at)
+    order.save(force_insert=True)  # a taken number raises IntegrityError: `_retrying_on_number`
+    for line in line_rows:
+        line.order = order
+    order.line_list = OrderLine.objects.bulk_create(line_rows)  # type: ignore[attr-defined]
+    OrderEvent.objects.create(
+        tenant=tenant,
+        order=order,
+        from_status=OrderStatus.PLACED,
+        to_status=OrderStatus.ROUTED,
+        store=store,
+        note=f"routed: {decision.rule}",
+        by=order.created_by,
+    )
+    note_served(tenant=tenant, member=member, store=store)
+    schedule_expiry(tenant=tenant, order=order, now=at)
+    send_on_commit(order_placed, tenant=tenant, order=order)
+    return order
+
+
+def _member_for(*, tenant: Tenant, user: User | None, as_consumer: bool, customer: Customer | None) -> Member:
+    if as_consumer and user is not None and user.is_authenticated:
+        member = Member.objects.filter(tenant=tenant, user=user).first()
+        if member is not None:
+            return member
+        phone = (customer.phone if customer else "") or str(user.phone or "") or user.username
+        return join_brand(tenant=tenant, phone=phone, name=(customer.name if customer else "") or user.name, user=user)
+    if customer is None or not customer.phone.strip():
+        raise InvalidInput("phone", _("Give a phone number to order without signing in."))
+    if not customer.name.strip():
+        raise InvalidInput("name", _("Give your name to order without signing in."))
+    return join_brand(tenant=tenant, phone=customer.phone, name=customer.name.strip())
+
+
+def checkout(
+    *,
+    tenant: Tenant,
+    user: User | None,
+    as_consumer: bool,
+    customer: Customer | None,
+    lines: Sequence[LineInput],
+    fulfilment: str,
+    location: Location,
+    chosen_store_id: int | None,
+    slot: SlotInput | None,
+    guide_code: str = "",
+    visitor_id: str = "",
+    channel: str = Channel.O2O,
+) -> Order:
+    """`place_order` for the checkout endpoint: finds or creates the membership first.
+
+    A signed-in consumer orders as their own membership (created from their phone when missing).
+    Anyone else (not signed in, or staff ordering for a customer) orders by `customer` phone and
+    name: the brand's membership of that phone is found or created (`members.join_brand`). All or
+    nothing: a refused order leaves no new membership behind. Raises as `place_order`, and
+    InvalidInput naming `phone`, `name` or `store`.
+    """
+
+    def place() -> Order:
+        member = _member_for(tenant=tenant, user=user, as_consumer=as_consumer, customer=customer)
+        chosen = resolve_store(tenant=tenant, store_id=chosen_store_id, field="store") if chosen_store_id else None
+        return _place_order(
+            tenant=tenant,
+            member=member,
+            lines=lines,
+            fulfilment=fulfilment,
+            location=location,
+            chosen_store=chosen,
+            slot=slot,
+            guide_code=guide_code,
+            visitor_id=visitor_id,
+            channel=channel,
+            by=user,
+        )
+
+    return _retrying_on_number(place)

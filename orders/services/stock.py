@@ -1,0 +1,117 @@
+"""Stock held for orders (rules.md 1.5), guaranteed by the database.
+
+Every change first locks the stock rows it touches with one `SELECT ... FOR UPDATE` in primary-key
+order (the order every writer of stock rows uses, so two transactions never wait on each other
+crosswise), checks what is available under that lock, then writes all lines with one `UPDATE`
+(`reserved = reserved + CASE ...`). The CHECK constraints (`on_hand >= 0`, `reserved >= 0`,
+`reserved <= on_hand`) are the last wall. Two queries, whatever the number of lines.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from django.db.models import Case, F, IntegerField, Value, When
+from django.utils import timezone
+
+from o2o.models import Tenant
+from stores.models import Stock
+
+
+@dataclass
+class Row:
+    pk: int
+    on_hand: int
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+Locked = dict[tuple[int, int], Row]  # (store id, sku id) -> row
+
+
+def lock_rows(*, tenant: Tenant, store_ids: Collection[int], sku_ids: Collection[int]) -> Locked:
+    """Lock the stock rows of `sku_ids` at `store_ids`, in primary-key order, and read them."""
+    rows = (
+        Stock.objects.select_for_update()
+        .filter(tenant=tenant, store_id__in=list(store_ids), sku_id__in=list(sku_ids))
+        .order_by("pk")
+        .values_list("pk", "store_id", "sku_id", "on_hand", "reserved")
+    )
+    return {(store_id, sku_id): Row(pk, on_hand, reserved) for pk, store_id, sku_id, on_hand, reserved in rows}
+
+
+def shortfall(locked: Locked, *, store_id: int, quantities: Mapping[int, int]) -> list[int]:
+    """The SKUs of which `store_id` has fewer available than wanted (by id), under the lock."""
+    short = []
+    for sku_id, quantity in sorted(quantities.items()):
+        row = locked.get((store_id, sku_id))
+        if row is None or row.available < quantity:
+            short.append(sku_id)
+    return short
+
+
+def _apply(*, tenant: Tenant, on_hand: Mapping[int, int], reserved: Mapping[int, int]) -> None:
+    """Add the deltas (by stock row pk) to `on_hand` and `reserved` in one UPDATE."""
+    pks = sorted(set(on_hand) | set(reserved))
+    if not pks:
+        return
+    changes: dict[str, object] = {"updated_at": timezone.now()}
+    for field, deltas in (("on_hand", on_hand), ("reserved", reserved)):
+        if any(deltas.values()):
+            changes[field] = F(field) + Case(
+                *[When(pk=pk, then=Value(delta)) for pk, delta in sorted(deltas.items())],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+    Stock.objects.filter(tenant=tenant, pk__in=pks).update(**changes)
+
+
+def reserve(*, tenant: Tenant, store_id: int, quantities: Mapping[int, int]) -> list[int]:
+    """Reserve `quantities` (sku id -> quantity) at `store_id`, all or nothing.
+
+    Returns the SKUs short under the lock (then nothing is written), or [] when reserved.
+    """
+    locked = lock_rows(tenant=tenant, store_ids=[store_id], sku_ids=quantities)
+    short = shortfall(locked, store_id=store_id, quantities=quantities)
+    if not short:
+        _apply(tenant=tenant, on_hand={}, reserved={locked[store_id, s].pk: q for s, q in quantities.items()})
+    return short
+
+
+def move(*, tenant: Tenant, from_store_id: int, to_store_id: int, quantities: Mapping[int, int]) -> list[int]:
+    """Move the reservation of `quantities` from one store to another in one locked UPDATE.
+
+    Returns the SKUs short at `to_store_id` (then nothing is written), or [] when moved.
+    """
+    locked = lock_rows(tenant=tenant, store_ids=[from_store_id, to_store_id], sku_ids=quantities)
+    short = shortfall(locked, store_id=to_store_id, quantities=quantities)
+    if not short:
+        deltas: dict[int, int] = defaultdict(int)
+        for sku_id, quantity in quantities.items():
+            deltas[locked[to_store_id, sku_id].pk] += quantity
+            if (from_store_id, sku_id) in locked:
+                deltas[locked[from_store_id, sku_id].pk] -= quantity
+        _apply(tenant=tenant, on_hand={}, reserved=deltas)
+    return short
+
+
+def release(*, tenant: Tenant, store_id: int, quantities: Mapping[int, int]) -> None:
+    """Give back what an order reserved at `store_id` (cancelled, or nowhere left to go)."""
+    locked = lock_rows(tenant=tenant, store_ids=[store_id], sku_ids=quantities)
+    _apply(
+        tenant=tenant,
+        on_hand={},
+        reserved={locked[store_id, s].pk: -q for s, q in quantities.items() if (store_id, s) in locked},
+    )
+
+
+def take(*, tenant: Tenant, store_id: int, quantities: Mapping[int, int]) -> None:
+    """A completed order's goods leave the store: off `on_hand` and `reserved` together."""
+    locked = lock_rows(tenant=tenant, store_ids=[store_id], sku_ids=quantities)
+    deltas = {locked[store_id, s].pk: -q for s, q in quantities.items() if (store_id, s) in locked}
+    _apply(tenant=tenant, on_hand=deltas, reserved=deltas)

@@ -1,0 +1,41 @@
+"""Background work of orders: the accept deadline (rules.md 1.6) and its periodic safety net."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from o2o.celery import tenant_task
+from o2o.models import Tenant
+from orders import services
+
+
+@tenant_task()
+def expire_unaccepted_order_task(*, tenant: Tenant, order_id: int, store_id: int | None = None) -> bool:
+    """Re-route an order its store (`store_id`) did not accept by the deadline. Scheduled at
+    routing with a countdown to the deadline; safe to run twice, late, or after acceptance."""
+    return services.expire_if_unaccepted(tenant=tenant, order_id=order_id, store_id=store_id)
+
+
+@tenant_task()
+def sweep_expired_orders_task(*, tenant: Tenant) -> int:
+    """Re-route every order of the brand past its accept deadline (a lost or late expiry task)."""
+    return services.sweep_expired_orders(tenant=tenant)
+
+
+@tenant_task()
+def ready_after_check_in_task(*, tenant: Tenant, booking_id: int) -> None:
+    """An experience order's customer checked in: an accepted order becomes ready. Safe twice."""
+    services.ready_after_check_in(tenant=tenant, booking_id=booking_id)
+
+
+@shared_task(acks_late=True)
+def sweep_all_tenants_task() -> int:
+    """Beat's entry point (every minute, schedule in the database): one sweep per active brand.
+
+    Runs outside any tenant scope (the tenants table is not tenant-owned). Returns how many were
+    enqueued.
+    """
+    tenant_ids = list(Tenant.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    for tenant_id in tenant_ids:
+        sweep_expired_orders_task.delay(tenant_id=tenant_id)
+    return len(tenant_ids)

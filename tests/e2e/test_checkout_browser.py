@@ -1,0 +1,139 @@
+"""A real browser: a consumer checks out a pick-up order, the store's manager accepts it from the
+queue (htmx), and the consumer's tracking page shows it accepted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from catalog.models import Category, Product, Sku
+from members.services import join_brand
+from o2o.choices import Role
+from o2o.models import Tenant
+from o2o.tenancy import tenant_scope
+from orders.models import Order
+from stores import services as store_services
+from tests.e2e.conftest import TIMEOUT_MS, login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PEOPLES_SQUARE = {"latitude": 31.2304, "longitude": 121.4737}
+SCREENSHOTS = "/tmp/o2o-checkout-{}.png"
+
+
+def open_store(tenant: Tenant, code: str, name: str, lng: float, stock: dict[Sku, int]) -> Any:
+    data = store_services.StoreInput(
+        code=code,
+        name=name,
+        kind="direct",
+        region="east",
+        city="Shanghai",
+        address=f"{code} Nanjing Road",
+        lat=PEOPLES_SQUARE["latitude"],
+        lng=lng,
+        capabilities=["pickup", "delivery"],
+    )
+    with tenant_scope(tenant):
+        store = store_services.create_store(tenant=tenant, data=data)
+        store_services.set_stock(
+            tenant=tenant,
+            store=store,
+            levels=[store_services.StockLevel(sku_id=sku.pk, on_hand=n) for sku, n in stock.items()],
+        )
+    return store
+
+
+def new_page(chromium: Browser, live_server: Any, **options: Any) -> Page:
+    context = chromium.new_context(
+        base_url=live_server.url, locale="en-US", viewport={"width": 1100, "height": 1000}, **options
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+@pytest.fixture
+def pages(chromium: Browser, live_server: Any) -> Iterator[dict[str, Page]]:
+    """The consumer's browser (standing on People's Square) and the store manager's."""
+    consumer = new_page(chromium, live_server, geolocation=PEOPLES_SQUARE, permissions=["geolocation"])
+    manager = new_page(chromium, live_server)
+    yield {"consumer": consumer, "manager": manager}
+    consumer.context.close()
+    manager.context.close()
+
+
+def test_a_consumer_checks_out_for_pickup_and_sees_the_store_accept_it(pages, live_server, make_tenant, make_user):
+    # given a brand with a lamp, two stores that have it (1 km and 3 km east of the square), the
+    # near store's manager, and a consumer with an account
+    tenant = make_tenant("lumen", name="Lumen Lighting")
+    with tenant_scope(tenant):
+        category = Category.objects.create(tenant=tenant, name="Lamps")
+        product = Product.objects.create(tenant=tenant, name="Reader desk lamp", category=category)
+        lamp = Sku.objects.create(
+            tenant=tenant, product=product, code="LUM-RD-W", name="White", price=Decimal("199.00")
+        )
+    near = open_store(tenant, "SH-1", "People's Square", PEOPLES_SQUARE["longitude"] + 0.0105, {lamp: 5})
+    open_store(tenant, "SH-3", "Lujiazui", PEOPLES_SQUARE["longitude"] + 0.0315, {lamp: 5})
+    with tenant_scope(tenant):
+        store_services.create_staff(
+            tenant=tenant,
+            store=near,
+            username="sh1-manager",
+            password="pw-secret-42",
+            name="Manager Wang",
+            phone="",
+            role=Role.STORE_MANAGER,
+        )
+    consumer = make_user(tenant, Role.CONSUMER, username="+8613800138000")
+    with tenant_scope(tenant):
+        join_brand(tenant=tenant, phone="+8613800138000", name="张伟", user=consumer)
+    shopper, manager = pages["consumer"], pages["manager"]
+
+    # when the consumer logs in, picks two lamps, shares their location and places the order
+    login(shopper, "+8613800138000", "pw-secret-42")
+    shopper.goto("/shop/checkout/")
+    expect(shopper.get_by_test_id("page-title")).to_have_text("Order online")
+    shopper.get_by_label("Reader desk lamp").fill("2")
+    shopper.get_by_label("Reader desk lamp").dispatch_event("change")
+    shopper.get_by_role("button", name="Use my location").click()
+    expect(shopper.get_by_test_id("store-name")).to_have_text(["People's Square", "Lujiazui"])
+    expect(shopper.get_by_test_id("distance")).to_have_text(["1.0 km", "3.0 km"])
+    expect(shopper.get_by_test_id("store-total")).to_have_text(["Total 398.00", "Total 398.00"])
+    expect(shopper.get_by_test_id("store-auto")).to_contain_text("People's Square")
+    shopper.screenshot(path=SCREENSHOTS.format("1-checkout"), full_page=True)
+    shopper.get_by_test_id("place-order").click()
+
+    # then the confirmation shows the order's number, its store, its total and that it was routed
+    expect(shopper.get_by_test_id("order-status")).to_have_text("Routed")
+    with tenant_scope(tenant):
+        order = Order.objects.get()
+    expect(shopper.get_by_test_id("order-number")).to_have_text(order.number)
+    expect(shopper.get_by_test_id("order-store")).to_contain_text("People's Square")
+    expect(shopper.get_by_test_id("order-total")).to_have_text("398.00")
+    shopper.screenshot(path=SCREENSHOTS.format("2-confirmation"), full_page=True)
+
+    # when the store's manager logs in, opens the queue and accepts the order
+    login(manager, "sh1-manager", "pw-secret-42")
+    manager.goto("/store/orders/")
+    incoming = manager.get_by_test_id("incoming-order")
+    expect(incoming).to_have_count(1)
+    expect(incoming).to_contain_text(order.number)
+    expect(incoming.get_by_test_id("countdown")).to_contain_text("left")
+    manager.screenshot(path=SCREENSHOTS.format("3-queue"), full_page=True)
+    incoming.get_by_test_id("accept").click()
+
+    # then the queue (re-rendered in place) shows it in progress, and the order is accepted
+    expect(manager.get_by_test_id("progress-order")).to_contain_text(order.number)
+    expect(manager.get_by_test_id("incoming-order")).to_have_count(0)
+    expect(manager.get_by_test_id("order-queue")).to_contain_text(f"Order {order.number} accepted")
+    manager.screenshot(path=SCREENSHOTS.format("4-accepted"), full_page=True)
+
+    # and the consumer's tracking page shows it accepted, step by step
+    shopper.reload()
+    expect(shopper.get_by_test_id("order-status")).to_have_text("Accepted")
+    expect(shopper.get_by_test_id("timeline-step")).to_have_count(2)
+    expect(shopper.get_by_test_id("timeline-step").last).to_contain_text("Accepted")
+    shopper.screenshot(path=SCREENSHOTS.format("5-tracking"), full_page=True)
