@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 import phonenumbers
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,9 +89,17 @@ def join_brand(
 def note_served(*, tenant: Tenant, member: Member, store: Store) -> None:
     """Record that `store` served `member` (from then on the store sees the member's data).
 
-    Idempotent and safe under concurrency (a unique constraint backs it).
+    Idempotent and safe under concurrency (a unique constraint backs it): one `INSERT ... ON
+    CONFLICT DO NOTHING`, which every order, booking and visit runs.
     """
-    ServedBy.objects.get_or_create(tenant=tenant, member=member, store=store)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(ServedBy._meta.db_table)} "  # noqa: S608 - fixed names
+            "(tenant_id, member_id, store_id, first_served_at) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (tenant_id, store_id, member_id) DO NOTHING",
+            [tenant.pk, member.pk, store.pk, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
 
 
 class Keep(enum.Enum):

@@ -8,16 +8,16 @@ number of queries, whatever the number of lines, and calls it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count
 
 from o2o.models import Tenant
 from orders.choices import OPEN_STATUSES, Exclusion, Fulfilment, RoutingRule
 from stores.geo import haversine_km
-from stores.models import Stock, Store, TerritoryDistrict
 
 NEEDED_CAPABILITY = {
     Fulfilment.PICKUP: "offers_pickup",
@@ -53,7 +53,7 @@ class StoreFacts:
     lng: float
     service_radius_km: float
     territory: frozenset[str]
-    available: Mapping[int, int]  # sku id -> on_hand - reserved
+    available: dict[int, int]  # sku id -> on_hand - reserved
     open_orders: int = 0
 
 
@@ -122,9 +122,19 @@ def _exclusion(
     return None, ""
 
 
-def _tie_break(stores: list[StoreFacts]) -> StoreFacts:
-    """Among equals: fewer open orders, then the lower store id."""
-    return min(stores, key=lambda s: (s.open_orders, s.id))
+OpenOrders = Callable[[Collection[int]], Mapping[int, int]]
+
+
+def _tie_break(stores: list[StoreFacts], open_orders: OpenOrders | None) -> StoreFacts:
+    """Among equals: fewer open orders, then the lower store id.
+
+    The open orders are counted only here, for the tied stores (`open_orders`, or each store's
+    `open_orders` fact when None): most orders have a single winner and need no count.
+    """
+    if len(stores) == 1:
+        return stores[0]
+    counts = open_orders([s.id for s in stores]) if open_orders is not None else {s.id: s.open_orders for s in stores}
+    return min(stores, key=lambda s: (counts.get(s.id, 0), s.id))
 
 
 def rank(
@@ -138,11 +148,13 @@ def rank(
     guide_store_id: int | None,
     declined: Collection[int],
     unavailable: Mapping[int, tuple[str, str]] | None = None,
+    open_orders: OpenOrders | None = None,
 ) -> Decision:
     """Apply rules.md 1.1-1.3 to `stores` and return the decision with every store considered.
 
     `unavailable` excludes stores for a reason the caller found (exclusion, detail): the stock a
     concurrent order took meanwhile, a booked service the store does not offer, a full slot.
+    `open_orders` counts the open orders of tied stores (see `_tie_break`).
     """
     unavailable = unavailable or {}
     considered: list[Considered] = []
@@ -182,7 +194,7 @@ def rank(
 
     in_territory = [s for s in viable if s.kind == "franchise" and location.district in s.territory]
     if in_territory:
-        return Decision(_tie_break(in_territory).id, RoutingRule.TERRITORY, considered)
+        return Decision(_tie_break(in_territory, open_orders).id, RoutingRule.TERRITORY, considered)
 
     if guide_store_id is not None:
         guide_store = next((s for s in viable if s.id == guide_store_id), None)
@@ -190,56 +202,76 @@ def rank(
             return Decision(guide_store.id, RoutingRule.BOUND_GUIDE, considered)
 
     if location.has_point:
-        nearest = min(viable, key=lambda s: (distances[s.id], s.open_orders, s.id))
+        shortest = min(distances[s.id] for s in viable)
+        nearest = _tie_break([s for s in viable if distances[s.id] == shortest], open_orders)
     else:  # a pick-up order without a location: no distance to rank by, only the tie-break
-        nearest = _tie_break(viable)
+        nearest = _tie_break(viable, open_orders)
     return Decision(nearest.id, RoutingRule.NEAREST, considered)
 
 
 def load_store_facts(*, tenant: Tenant, fulfilment: str, sku_ids: Collection[int]) -> list[StoreFacts]:
-    """Every active store of `tenant` with what routing needs, in four queries.
+    """Every active store of `tenant` with what routing needs, in two queries, whatever the
+    number of lines. Inactive stores are not loaded: a consumer's choice of one is reported as
+    closed. Open orders are not counted here (only ties need them: `count_open_orders`).
 
-    Inactive stores are not loaded: a consumer's choice of one is reported as closed.
+    Plain SQL (portable to SQLite): this runs for every order placed, and building the same
+    queries through the ORM cost more CPU than everything else routing does (bench/place_orders).
     """
+    flag = NEEDED_CAPABILITY[Fulfilment(fulfilment)]
+    skus = sorted(set(sku_ids))
+    stock_on = f"AND k.sku_id IN ({', '.join(['%s'] * len(skus))})" if skus else "AND 1 = 0"
+    stores: dict[int, StoreFacts] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT s.id, s.code, s.name, s.kind, s.lat, s.lng, s.service_radius_km, s."  # noqa: S608 - fixed names
+            + flag
+            + ", k.sku_id, k.on_hand - k.reserved FROM stores_store s "
+            f"LEFT JOIN stores_stock k ON k.store_id = s.id AND k.tenant_id = s.tenant_id {stock_on} "
+            "WHERE s.tenant_id = %s AND s.is_active ORDER BY s.id",
+            [*skus, tenant.pk],
+        )
+        for store_id, code, name, kind, lat, lng, radius, capable, sku_id, available in cursor.fetchall():
+            facts = stores.get(store_id)
+            if facts is None:
+                facts = stores[store_id] = StoreFacts(
+                    id=store_id,
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    active=True,
+                    has_capability=bool(capable),
+                    lat=float(lat),
+                    lng=float(lng),
+                    service_radius_km=float(radius),
+                    territory=frozenset(),
+                    available={},
+                )
+            if sku_id is not None:
+                facts.available[sku_id] = available
+        cursor.execute(
+            "SELECT t.store_id, t.district FROM stores_territorydistrict t "
+            "JOIN stores_store s ON s.id = t.store_id WHERE t.tenant_id = %s AND s.is_active",
+            [tenant.pk],
+        )
+        territory: dict[int, set[str]] = defaultdict(set)
+        for store_id, district in cursor.fetchall():
+            territory[store_id].add(district)
+    for store_id, districts in territory.items():
+        if store_id in stores:
+            stores[store_id].territory = frozenset(districts)
+    return list(stores.values())
+
+
+def count_open_orders(*, tenant: Tenant, store_ids: Collection[int]) -> dict[int, int]:
+    """The open orders (routed, accepted, ready) of each of `store_ids` (one query)."""
     from orders.models import Order  # the orders app's own model; kept local to the query
 
-    flag = NEEDED_CAPABILITY[Fulfilment(fulfilment)]
-    rows = Store.objects.filter(tenant=tenant, is_active=True).values(
-        "id", "code", "name", "kind", "lat", "lng", "service_radius_km", flag
-    )
-    territory: dict[int, set[str]] = defaultdict(set)
-    for store_id, district in TerritoryDistrict.objects.filter(tenant=tenant, store__is_active=True).values_list(
-        "store_id", "district"
-    ):
-        territory[store_id].add(district)
-    available: dict[int, dict[int, int]] = defaultdict(dict)
-    for store_id, sku_id, on_hand, reserved in Stock.objects.filter(tenant=tenant, sku_id__in=sku_ids).values_list(
-        "store_id", "sku_id", "on_hand", "reserved"
-    ):
-        available[store_id][sku_id] = on_hand - reserved
-    open_orders = dict(
-        Order.objects.filter(tenant=tenant, status__in=OPEN_STATUSES, store__isnull=False)
+    return dict(
+        Order.objects.filter(tenant=tenant, status__in=OPEN_STATUSES, store_id__in=list(store_ids))
         .values_list("store_id")
         .annotate(n=Count("pk"))
         .values_list("store_id", "n")
     )
-    return [
-        StoreFacts(
-            id=row["id"],
-            code=row["code"],
-            name=row["name"],
-            kind=row["kind"],
-            active=True,
-            has_capability=bool(row[flag]),
-            lat=row["lat"],
-            lng=row["lng"],
-            service_radius_km=float(row["service_radius_km"]),
-            territory=frozenset(territory.get(row["id"], ())),
-            available=available.get(row["id"], {}),
-            open_orders=open_orders.get(row["id"], 0),
-        )
-        for row in rows
-    ]
 
 
 def choose_store(
@@ -256,8 +288,9 @@ def choose_store(
 ) -> Decision:
     """Route an order of `quantities` (sku id -> quantity) for `tenant` (rules.md 1).
 
-    Reads the stores, territories, stock and open orders in four queries, whatever the number of
-    lines; reserves nothing (the caller locks and reserves, and routes again when it lost a race).
+    Reads the stores, territories and stock in two queries, whatever the number of lines, and the
+    open orders of tied stores when there is a tie; reserves nothing (the caller locks and
+    reserves, and routes again when it lost a race).
     """
     stores = load_store_facts(tenant=tenant, fulfilment=fulfilment, sku_ids=list(quantities))
     return rank(
@@ -270,4 +303,5 @@ def choose_store(
         guide_store_id=guide_store_id,
         declined=declined,
         unavailable=unavailable,
+        open_orders=lambda store_ids: count_open_orders(tenant=tenant, store_ids=store_ids),
     )

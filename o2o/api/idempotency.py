@@ -14,8 +14,8 @@ Behaviour, per tenant and per (method, path, caller) scope:
   normally (a 2xx, or a 4xx the view chose to return) is replayed.
 - Concurrent duplicates execute once. The whole request runs in one transaction (TenantMiddleware
   opens it with `tenant_scope`); the first request inserts the key's row in it, so a duplicate's
-  insert waits on the unique index until the first commits, then fails and replays the recorded
-  response. When the first fails instead, its row goes with its rollback and the waiting duplicate
+  insert waits on the unique index until the first commits, then inserts nothing and replays the
+  recorded response. When the first fails instead, its row goes with its rollback and the waiting duplicate
   claims the key and runs itself.
 
 Bodies are compared by a keyed hash (HMAC with the secret key) of their canonical JSON: a sign-up
@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from functools import wraps
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -60,15 +62,27 @@ def fingerprint(data: Any) -> str:
 def claim_key(*, tenant: Tenant, scope: str, key: str, digest: str) -> tuple[IdempotencyRecord, bool]:
     """Claim `key` for this request, or find its first use. Returns (record, is_replay).
 
-    Must run inside the request's transaction: a concurrent claim of the same key blocks on the
-    unique index until this transaction ends. Raises Conflict when the key was first used with
-    another body.
+    Must run inside the request's transaction: a concurrent claim of the same key waits on the
+    unique index until this transaction ends (`INSERT ... ON CONFLICT DO NOTHING` then inserts if
+    the other rolled back, or inserts nothing if it committed). One statement and no savepoint
+    on the common path. Raises Conflict when the key was first used with another body.
     """
-    try:
-        with transaction.atomic():
-            return IdempotencyRecord.objects.create(tenant=tenant, scope=scope, key=key, fingerprint=digest), False
-    except IntegrityError:
-        record = IdempotencyRecord.objects.get(tenant=tenant, scope=scope, key=key)
+    record = IdempotencyRecord(tenant=tenant, scope=scope, key=key, fingerprint=digest, created_at=timezone.now())
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(IdempotencyRecord._meta.db_table)} "  # noqa: S608 - fixed names
+            f"({quote('tenant_id')}, {quote('scope')}, {quote('key')}, {quote('fingerprint')}, {quote('created_at')}) "
+            "VALUES (%s, %s, %s, %s, %s) "
+            f"ON CONFLICT ({quote('tenant_id')}, {quote('scope')}, {quote('key')}) DO NOTHING RETURNING {quote('id')}",
+            [tenant.pk, scope, key, digest, connection.ops.adapt_datetimefield_value(record.created_at)],
+        )
+        inserted = cursor.fetchone()
+    if inserted is not None:
+        record.pk = inserted[0]
+        record._state.adding = False
+        return record, False
+    record = IdempotencyRecord.objects.get(tenant=tenant, scope=scope, key=key)
     if record.fingerprint != digest:
         raise Conflict(
             "This Idempotency-Key was already used with another request body.", code="idempotency_key_reused"
@@ -91,9 +105,11 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
             raise InvalidInput(HEADER, f"Give a key of 1 to {MAX_KEY_LENGTH} characters.")
         user_part = request.user.pk if request.user.is_authenticated else "anon"
         scope = f"{request.method} {request.path} {user_part}"[:300]
-        # One savepoint: when the handler raises (a 4xx from a business error), the claim goes
-        # with it, since the request changed nothing and may be retried with the same key.
-        with transaction.atomic():
+        # When the handler raises (a 4xx from a business error), the claim goes with it, since the
+        # request changed nothing and may be retried with the same key. A tenant view's error
+        # answer rolls back the request's whole transaction (`o2o.api.errors`); a public view's
+        # does not, so there the claim gets a savepoint of its own.
+        with nullcontext() if getattr(view, "tenant_scoped", False) else transaction.atomic():
             record, is_replay = claim_key(tenant=request.tenant, scope=scope, key=key, digest=fingerprint(request.data))
             if is_replay:
                 return Response(record.response_body, status=record.status_code, headers={REPLAYED_HEADER: "true"})
