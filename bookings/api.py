@@ -261,7 +261,12 @@ class BookingCancelApi(TenantApi):
 
     allowed_roles: ClassVar = {"POST": ALL_ROLES}
     resource_model = Booking
-    error_responses: ClassVar = {"POST": {409: "Not booked (`illegal_transition`), or past the cut-off (`too_late`)"}}
+    error_responses: ClassVar = {
+        "POST": {
+            409: "Not booked (`illegal_transition`), past the cut-off (`too_late`), or the visit of a "
+            "try-in-store order (`held_by_order`: cancel the order)"
+        }
+    }
 
     @extend_schema(request=None, responses={200: BookingOutput})
     def post(self, request: Request, booking_id: int) -> Response:

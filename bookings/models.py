@@ -59,6 +59,8 @@ class Booking(TenantOwned):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     # when the booking was last moved to another slot (reminders count from then, not from creation)
     rescheduled_at = models.DateTimeField(null=True, blank=True)
+    # the visit of a try-in-store order: it is cancelled with its order, never on its own
+    for_order = models.BooleanField(_("visit of an order"), default=False)
 
     class Meta:
         ordering = ["start_at", "pk"]

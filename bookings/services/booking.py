@@ -128,6 +128,7 @@ def book_visit(
     visitor_id: str = "",
     created_by: User | AnonymousUser | None = None,
     now: dt.datetime | None = None,
+    for_order: bool = False,
 ) -> Booking:
     """Book a place in the slot of `service` at `store` starting at `start_at`.
 
@@ -150,6 +151,7 @@ def book_visit(
         visitor_id=visitor_id,
         created_by=created_by,
         now=now,
+        for_order=for_order,
     )
 
 
@@ -164,6 +166,7 @@ def book_offering(
     visitor_id: str = "",
     created_by: User | AnonymousUser | None = None,
     now: dt.datetime | None = None,
+    for_order: bool = False,
 ) -> Booking:
     """`book_visit` for an offering already read, with its store, service and `taken` at `start_at`
     (`slots.find_offering(..., taken_at=start_at)`): the API's hot path, one query less.
@@ -198,6 +201,7 @@ def book_offering(
         phone=phone,
         visitor_id=visitor_id,
         created_by=created_by,
+        for_order=for_order,
     )
 
 
@@ -213,6 +217,7 @@ def _book(
     phone: str,
     visitor_id: str,
     created_by: User | AnonymousUser | None,
+    for_order: bool = False,
 ) -> Booking:
     """The writes of a booking, in one transaction: membership, served-by, the place, the booking."""
     if member is None:
@@ -235,6 +240,7 @@ def _book(
         phone=phone,
         visitor_id=visitor_id[:64],
         created_by=created_by if isinstance(created_by, User) else None,
+        for_order=for_order,
     )
     tasks.send_booking_confirmation_task.delay_on_commit(tenant_id=tenant.pk, booking_id=booking.pk)
     return booking
@@ -257,17 +263,26 @@ def cancel_booking(
     by: User | AnonymousUser | None = None,
     force: bool = False,
     now: dt.datetime | None = None,
+    with_order: bool = False,
 ) -> Booking:
     """Cancel a `booked` booking and free its place in the slot.
 
     A consumer may cancel until `tenant.cancel_cutoff_minutes` before the start, else Conflict
     `too_late`; `force` skips that cut-off (store staff, HQ, the cancellation of the order holding
-    the booking). Any other status: Conflict `illegal_transition`. Nothing changes on a refusal.
+    the booking). Any other status: Conflict `illegal_transition`. The visit of a try-in-store
+    order (`for_order`) is cancelled only with its order (`with_order`, the orders app): alone,
+    Conflict `held_by_order`, since the order would keep its goods held for a visit that is gone.
+    Nothing changes on a refusal.
     """
     now = now or timezone.now()
     locked = lock_booking(tenant=tenant, booking=booking)
     if locked.status != BookingStatus.BOOKED:
         raise illegal_transition(locked, _("cancelled"))
+    if locked.for_order and not with_order:
+        raise Conflict(
+            _("This visit belongs to a try-in-store order: cancel the order to cancel the visit."),
+            code="held_by_order",
+        )
     if not force:
         _check_cutoff(tenant=tenant, booking=locked, now=now, action=_("cancelled"))
     _free_place(tenant=tenant, booking=locked)

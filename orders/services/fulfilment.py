@@ -87,7 +87,7 @@ def cancel_visit(*, tenant: Tenant, order: Order, by: User | None) -> None:
 
     booking = Booking.objects.get(tenant=tenant, pk=order.booking_id)
     if booking.status == BookingStatus.BOOKED:
-        cancel_booking(tenant=tenant, booking=booking, by=by, force=True)
+        cancel_booking(tenant=tenant, booking=booking, by=by, force=True, with_order=True)
 
 
 @transaction.atomic

@@ -187,6 +187,7 @@ def book_slot(
             phone=str(member.phone),
             visitor_id=visitor_id,
             created_by=by if by is not None and by.is_authenticated else None,
+            for_order=True,
         )
     except InvalidInput as exc:  # `service` or `start` of the booking: the order's `slot`
         raise InvalidInput("slot", exc.detail) from exc

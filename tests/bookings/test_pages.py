@@ -67,10 +67,18 @@ def book(
     phone: str = "+8613900000001",
     member: Member | None = None,
     now: dt.datetime = NOW,
+    for_order: bool = False,
 ) -> Booking:
     with tenant_scope(tenant), clock(now):
         return services.book_visit(
-            tenant=tenant, store=store, service=service, start_at=start, member=member, name=name, phone=phone
+            tenant=tenant,
+            store=store,
+            service=service,
+            start_at=start,
+            member=member,
+            name=name,
+            phone=phone,
+            for_order=for_order,
         )
 
 
@@ -309,6 +317,31 @@ def test_cancelling_after_the_cut_off_shows_the_message_and_changes_nothing(tena
     # then the page says why, and nothing changed
     assert response.status_code == 409
     assert text(response, "action-error") == "A booking can be cancelled until 120 minutes before it starts."
+    assert snapshot(tenant) == before
+
+
+def test_the_visit_of_a_try_in_store_order_is_cancelled_with_its_order_not_here(
+    tenant, store, service, consumer, member
+):
+    # given the visit a try-in-store order booked (the orders app books it with `for_order`)
+    booking = book(tenant, store, service, SLOT, member=member, name="李娜", phone="", for_order=True)
+    client = client_for(tenant, consumer)
+    before = snapshot(tenant)
+    # when the consumer opens its page: it says so, and offers no cancel button (a new time, yes)
+    with clock(NOW):
+        page = client.get(f"/bookings/{booking.pk}/")
+    assert text(page, "held-by-order") == (
+        "This visit belongs to your try-in-store order: cancelling the order cancels the visit."
+    )
+    assert elements(page, "cancel") == []
+    assert len(elements(page, "reschedule")) == 1
+    # and when they post the cancel anyway, the page says why, and nothing changed
+    with clock(NOW):
+        response = client.post(f"/bookings/{booking.pk}/cancel/")
+    assert response.status_code == 409
+    assert text(response, "action-error") == (
+        "This visit belongs to a try-in-store order: cancel the order to cancel the visit."
+    )
     assert snapshot(tenant) == before
 
 

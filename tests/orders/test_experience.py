@@ -144,6 +144,26 @@ def test_cancelling_an_experience_order_cancels_its_visit_and_releases_the_items
     assert brand.stock(store, brand.lamp) == (5, 0)
 
 
+@pytest.mark.parametrize("who", ["consumer", "store"])
+def test_the_visit_of_an_experience_order_is_not_cancelled_on_its_own(api, brand, shopper, fitting, who):
+    # given an experience order at SHOW holding two lamps and a visit
+    store = showroom(brand, "SHOW", 2.0, fitting)
+    order = shopper.post(
+        "/api/v1/orders/", experience(brand, fitting, (brand.lamp, 2), store=store.pk), format="json"
+    ).json()
+    caller = shopper if who == "consumer" else api(brand.staff(store), brand.tenant)
+    # when the consumer, or the store, cancels the visit through the bookings API
+    response = caller.post(f"/api/v1/bookings/{order['booking']['id']}/cancel/")
+    # then it is refused, naming the order, and the visit, the slot and the held items stay
+    assert response.status_code == 409
+    assert response.json()["code"] == "held_by_order"
+    assert _bookings(brand) == [(store.pk, "booked", SLOT.astimezone(dt.UTC))]
+    assert brand.stock(store, brand.lamp) == (5, 2)
+    assert shopper.get(f"/api/v1/orders/{order['id']}/").json()["status"] == "routed"
+    # and cancelling the order still cancels both
+    assert shopper.post(f"/api/v1/orders/{order['id']}/cancel/").json()["booking"]["status"] == "cancelled"
+
+
 def test_a_rejected_experience_order_moves_with_its_visit(api, brand, shopper, fitting):
     # given an experience order at SHOW, and another store offering fittings
     show = showroom(brand, "SHOW", 2.0, fitting)
