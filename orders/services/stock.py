@@ -4,7 +4,10 @@ Every change first locks the stock rows it touches with one `SELECT ... FOR UPDA
 order (the order every writer of stock rows uses, so two transactions never wait on each other
 crosswise), checks what is available under that lock, then writes all lines with one `UPDATE`
 (`reserved = reserved + CASE ...`). The CHECK constraints (`on_hand >= 0`, `reserved >= 0`,
-`reserved <= on_hand`) are the last wall. Two queries, whatever the number of lines, in plain
+`reserved <= on_hand`) are the last wall. A reservation or move that finds too little under the
+lock is rolled back to its savepoint, which releases the locks it took: a checkout routed on to
+another store holds no rows of the first while it waits for the next store's (locks are taken in
+pk order within one statement, never across two). Two queries, whatever the number of lines, in plain
 SQL (portable to SQLite, which takes no row locks and needs none: it writes one at a time): every
 order placed runs them, and the ORM spent more CPU building them than the database running them.
 """
@@ -12,10 +15,10 @@ order placed runs them, and the ORM spent more CPU building them than the databa
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from o2o.models import Tenant
@@ -86,33 +89,66 @@ def _apply(*, tenant: Tenant, on_hand: Mapping[int, int], reserved: Mapping[int,
         )
 
 
+class _Short(Exception):
+    """Raised inside the savepoint of a reservation that cannot be made, to roll its locks back."""
+
+    def __init__(self, skus: list[int]) -> None:
+        super().__init__(skus)
+        self.skus = skus
+
+
+def _all_or_nothing(attempt: Callable[[], list[int]]) -> list[int]:
+    """Run `attempt` (lock, check, write; returns the SKUs short) in a savepoint, rolled back
+    when something is short: rolling back to a savepoint releases the row locks taken since, so
+    a caller that goes on to another store never holds this store's rows while it waits for the
+    next one's (two checkouts racing for the last units of two stores could deadlock otherwise)."""
+    try:
+        with transaction.atomic():
+            short = attempt()
+            if short:
+                raise _Short(short)
+    except _Short as refused:
+        return refused.skus
+    return []
+
+
 def reserve(*, tenant: Tenant, store_id: int, quantities: Mapping[int, int]) -> list[int]:
     """Reserve `quantities` (sku id -> quantity) at `store_id`, all or nothing.
 
-    Returns the SKUs short under the lock (then nothing is written), or [] when reserved.
+    Returns the SKUs short under the lock (then nothing is written and no lock kept), or [] when
+    reserved.
     """
-    locked = lock_rows(tenant=tenant, store_ids=[store_id], sku_ids=quantities)
-    short = shortfall(locked, store_id=store_id, quantities=quantities)
-    if not short:
-        _apply(tenant=tenant, on_hand={}, reserved={locked[store_id, s].pk: q for s, q in quantities.items()})
-    return short
+
+    def attempt() -> list[int]:
+        locked = lock_rows(tenant=tenant, store_ids=[store_id], sku_ids=quantities)
+        short = shortfall(locked, store_id=store_id, quantities=quantities)
+        if not short:
+            _apply(tenant=tenant, on_hand={}, reserved={locked[store_id, s].pk: q for s, q in quantities.items()})
+        return short
+
+    return _all_or_nothing(attempt)
 
 
 def move(*, tenant: Tenant, from_store_id: int, to_store_id: int, quantities: Mapping[int, int]) -> list[int]:
     """Move the reservation of `quantities` from one store to another in one locked UPDATE.
 
-    Returns the SKUs short at `to_store_id` (then nothing is written), or [] when moved.
+    Returns the SKUs short at `to_store_id` (then nothing is written and no lock kept), or [] when
+    moved.
     """
-    locked = lock_rows(tenant=tenant, store_ids=[from_store_id, to_store_id], sku_ids=quantities)
-    short = shortfall(locked, store_id=to_store_id, quantities=quantities)
-    if not short:
-        deltas: dict[int, int] = defaultdict(int)
-        for sku_id, quantity in quantities.items():
-            deltas[locked[to_store_id, sku_id].pk] += quantity
-            if (from_store_id, sku_id) in locked:
-                deltas[locked[from_store_id, sku_id].pk] -= quantity
-        _apply(tenant=tenant, on_hand={}, reserved=deltas)
-    return short
+
+    def attempt() -> list[int]:
+        locked = lock_rows(tenant=tenant, store_ids=[from_store_id, to_store_id], sku_ids=quantities)
+        short = shortfall(locked, store_id=to_store_id, quantities=quantities)
+        if not short:
+            deltas: dict[int, int] = defaultdict(int)
+            for sku_id, quantity in quantities.items():
+                deltas[locked[to_store_id, sku_id].pk] += quantity
+                if (from_store_id, sku_id) in locked:
+                    deltas[locked[from_store_id, sku_id].pk] -= quantity
+            _apply(tenant=tenant, on_hand={}, reserved=deltas)
+        return short
+
+    return _all_or_nothing(attempt)
 
 
 def release(*, tenant: Tenant, store_id: int, quantities: Mapping[int, int]) -> None:

@@ -1,9 +1,15 @@
-"""Real concurrent transactions on PostgreSQL: stock is never oversold, and a double submit with
-one Idempotency-Key makes one order."""
+"""Real concurrent transactions on PostgreSQL: stock is never oversold, a checkout routed on to
+another store never deadlocks with another, and a double submit with one Idempotency-Key makes
+one order."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg2
 import pytest
+from django.db import connection, connections
 
 from o2o.tenancy import tenant_scope
 from orders.models import Order
@@ -65,3 +71,82 @@ def test_ten_concurrent_duplicates_with_one_idempotency_key_make_one_order(api, 
     assert sorted((r.headers.get("Idempotent-Replayed") for r in responses), key=str) == [None] + ["true"] * 9
     assert brand.orders() == 1
     assert brand.stock(store, brand.lamp) == (50, 2)
+
+
+def _session(django_connection, *, autocommit: bool = False):
+    """A separate PostgreSQL session on the test database as the login (super)user: it takes row
+    locks the way another checkout would, outside the application's role and row-level security."""
+    settings = django_connection.settings_dict
+    session = psycopg2.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+    )
+    session.autocommit = autocommit
+    session.cursor().execute("SET lock_timeout = '10s'")
+    session.commit()
+    return session
+
+
+def _wait_until_blocked_by(watcher, blocker_pid: int, timeout: float = 10.0) -> None:
+    """Until some session waits for a lock held by `blocker_pid`. (`watcher` is in autocommit:
+    inside one transaction, pg_stat_activity would show the same snapshot every time.)"""
+    deadline = time.monotonic() + timeout
+    with watcher.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", [blocker_pid])
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError(f"no session waited on {blocker_pid} within {timeout}s")
+
+
+def test_a_checkout_that_finds_a_store_short_lets_go_of_it_before_waiting_for_the_next(api, brand, transactional_db):
+    # given two stores with one lamp each; NEAR is nearer
+    near = brand.store("NEAR", km=1.0, stock={brand.lamp: 1})
+    far = brand.store("FAR", km=3.0, stock={brand.lamp: 1})
+    client = api(brand.consumer, brand.tenant)
+    taker, other = _session(connection), _session(connection)
+    watcher = _session(connection, autocommit=True)
+    pid = {session: session.get_backend_pid() for session in (taker, other)}
+    lamp_at = "SELECT id FROM stores_stock WHERE store_id = %s AND sku_id = %s FOR UPDATE"
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        # and another checkout reserving NEAR's lamp, not yet committed, and a second one holding FAR's row
+        taker.cursor().execute(
+            "UPDATE stores_stock SET reserved = on_hand WHERE store_id = %s AND sku_id = %s", [near.pk, brand.lamp.pk]
+        )
+        other.cursor().execute(lamp_at, [far.pk, brand.lamp.pk])
+        # when a consumer checks out: routed to NEAR (its lamp still looks free), it waits for NEAR's row
+        checkout = pool.submit(
+            _in_own_connection, lambda: client.post("/api/v1/orders/", body(brand, (brand.lamp, 1)), format="json")
+        )
+        _wait_until_blocked_by(watcher, pid[taker])
+        # and the first checkout commits: NEAR is short, so the consumer's checkout goes on to FAR,
+        # where it waits for the second one
+        taker.commit()
+        _wait_until_blocked_by(watcher, pid[other])
+        # then the second one, now wanting NEAR's row too, gets it at once: the consumer's checkout
+        # let go of NEAR when it found it short (else: a deadlock, and one of the two fails)
+        started = time.monotonic()
+        other.cursor().execute(lamp_at, [near.pk, brand.lamp.pk])
+        assert time.monotonic() - started < 1.0
+        other.commit()
+        response = checkout.result(timeout=30)
+        # and the consumer's order is served by FAR
+        assert response.status_code == 201, response.content
+        assert response.json()["store"] == far.pk
+        assert (brand.stock(near, brand.lamp), brand.stock(far, brand.lamp)) == ((1, 1), (1, 1))
+    finally:
+        for session in (taker, other, watcher):
+            session.close()  # an unfinished session's locks go with it, so the checkout can end
+        pool.shutdown(wait=True)
+
+
+def _in_own_connection(fn):
+    try:
+        return fn()
+    finally:
+        connections.close_all()
