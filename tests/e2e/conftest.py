@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.services import CHROMIUM
 
@@ -33,6 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# The time an action, a navigation or an `expect(...)` may take before it fails: generous, for a
+# loaded machine (CI runs two workers on two CPUs, each with a browser and a live server).
 TIMEOUT_MS = 15_000
 
 
@@ -40,18 +42,23 @@ TIMEOUT_MS = 15_000
 def chromium(django_db_setup: None) -> Iterator[Browser]:
     """One headless Chromium for the session (started after the test database is set up).
 
+    `expect(...)` retries for `TIMEOUT_MS` as the pages' actions do (its own default is only 5 s,
+    which `context.set_default_timeout` does not change).
+
     Playwright's sync API keeps an asyncio loop running in this thread, which makes Django refuse
     ORM calls from the test body ("async context"); the tests use the ORM synchronously and never
     from a coroutine, so the check is lifted while the browser is open, and put back after.
     """
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    expect.set_options(timeout=TIMEOUT_MS)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
     finally:
+        expect.set_options(timeout=None)
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:

@@ -30,7 +30,10 @@ from tests.integration.tasks import report_tenant_view_task, report_unscoped_vie
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("celery_worker")]
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-WAIT_SECONDS = 30
+# The first result waits for the worker to start (import Django and Celery, connect to Redis and
+# PostgreSQL), which takes seconds on a quiet machine and many more on a loaded one; a result
+# that does come is read at once, so a generous deadline costs a passing run nothing.
+WAIT_SECONDS = 120
 
 
 @dataclass
