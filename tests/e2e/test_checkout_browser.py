@@ -3,9 +3,11 @@ queue (htmx), and the consumer's tracking page shows it accepted."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -15,7 +17,10 @@ from members.services import join_brand
 from o2o.choices import Role
 from o2o.models import Tenant
 from o2o.tenancy import tenant_scope
+from orders import services as order_services
 from orders.models import Order
+from orders.routing import Location
+from orders.views import QUEUE_POLL_SECONDS
 from stores import services as store_services
 from tests.e2e.conftest import TIMEOUT_MS, login
 
@@ -125,10 +130,11 @@ def test_a_consumer_checks_out_for_pickup_and_sees_the_store_accept_it(pages, li
     manager.screenshot(path=SCREENSHOTS.format("3-queue"), full_page=True)
     incoming.get_by_test_id("accept").click()
 
-    # then the queue (re-rendered in place) shows it in progress, and the order is accepted
+    # then the queue (re-rendered in place) says the order is accepted and shows it in progress
+    # (the message first: the queue's next refresh, a few seconds on, no longer carries it)
+    expect(manager.get_by_test_id("order-queue")).to_contain_text(f"Order {order.number} accepted")
     expect(manager.get_by_test_id("progress-order")).to_contain_text(order.number)
     expect(manager.get_by_test_id("incoming-order")).to_have_count(0)
-    expect(manager.get_by_test_id("order-queue")).to_contain_text(f"Order {order.number} accepted")
     manager.screenshot(path=SCREENSHOTS.format("4-accepted"), full_page=True)
 
     # and the consumer's tracking page shows it accepted, step by step
@@ -137,3 +143,52 @@ def test_a_consumer_checks_out_for_pickup_and_sees_the_store_accept_it(pages, li
     expect(shopper.get_by_test_id("timeline-step")).to_have_count(2)
     expect(shopper.get_by_test_id("timeline-step").last).to_contain_text("Accepted")
     shopper.screenshot(path=SCREENSHOTS.format("5-tracking"), full_page=True)
+
+
+def test_a_queue_refresh_during_a_slow_accept_does_not_swallow_its_answer(pages, make_tenant):
+    # given a store's manager with one order to accept, on a day the server answers slowly
+    tenant = make_tenant("lumen", name="Lumen Lighting")
+    with tenant_scope(tenant):
+        category = Category.objects.create(tenant=tenant, name="Lamps")
+        product = Product.objects.create(tenant=tenant, name="Reader desk lamp", category=category)
+        lamp = Sku.objects.create(tenant=tenant, product=product, code="LUM-RD-W", name="White", price=Decimal("9"))
+    store = open_store(tenant, "SH-1", "People's Square", PEOPLES_SQUARE["longitude"], {lamp: 5})
+    with tenant_scope(tenant):
+        store_services.create_staff(
+            tenant=tenant,
+            store=store,
+            username="sh1-manager",
+            password="pw-secret-42",
+            name="Manager Wang",
+            phone="",
+            role=Role.STORE_MANAGER,
+        )
+        order = order_services.checkout(
+            tenant=tenant,
+            user=None,
+            as_consumer=False,
+            customer=order_services.Customer(name="张伟", phone="+8613800138000"),
+            lines=[order_services.LineInput(sku_id=lamp.pk, quantity=1)],
+            fulfilment="pickup",
+            location=Location(PEOPLES_SQUARE["latitude"], PEOPLES_SQUARE["longitude"]),
+            chosen_store_id=None,
+            slot=None,
+        )
+    manager = pages["manager"]
+    login(manager, "sh1-manager", "pw-secret-42")
+    manager.goto("/store/orders/")
+    expect(manager.get_by_test_id("incoming-order")).to_contain_text(order.number)
+    accept = order_services.accept_order
+
+    def slow_accept(**kwargs: Any) -> Order:  # longer than the queue's refresh interval
+        time.sleep(QUEUE_POLL_SECONDS + 2)
+        return accept(**kwargs)
+
+    # when the manager accepts it, and the queue's own refresh comes due while the accept runs
+    with mock.patch("orders.views.services.accept_order", slow_accept):
+        manager.get_by_test_id("incoming-order").get_by_test_id("accept").click()
+        # then the accept's answer is shown, not dropped for the refresh's older queue
+        expect(manager.get_by_test_id("order-queue")).to_contain_text(
+            f"Order {order.number} accepted", timeout=(QUEUE_POLL_SECONDS + 2) * 1000 + TIMEOUT_MS
+        )
+    expect(manager.get_by_test_id("progress-order")).to_contain_text(order.number)
