@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from o2o.db import first_row
 from o2o.models import Tenant
 from o2o.tenancy import tenant_scope
 from o2o.tenancy.selectors import roles_of
@@ -66,7 +67,7 @@ class TenantMiddleware:
         request.roles = RequestRoles(request)
         if slug is None:
             return self.get_response(request)
-        tenant = Tenant.objects.filter(slug=slug, is_active=True).first()
+        tenant = first_row(Tenant, "slug = %s AND is_active", [slug])  # every request: plain SQL
         if tenant is None:
             if from_session:
                 del request.session[SESSION_TENANT_KEY]

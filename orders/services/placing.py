@@ -15,6 +15,7 @@ from catalog.models import Service, Sku
 from catalog.selectors import PriceBook, skus_on_sale
 from members.models import Member
 from members.services import join_brand, note_served
+from o2o.db import first_row
 from o2o.errors import InvalidInput, Unprocessable
 from o2o.models import Tenant, User
 from o2o.money import round_money
@@ -301,7 +302,8 @@ def _place_order(
         # a concurrent order took the stock since routing read it: that store is out, route again
         unavailable[decision.store_id] = (Exclusion.NO_STOCK, shortage_detail(short, codes))
 
-    store = chosen_store if chosen_store is not None else Store.objects.get(tenant=tenant, pk=decision.store_id)
+    store = chosen_store or first_row(Store, "tenant_id = %s AND id = %s", [tenant.pk, decision.store_id])
+    assert store is not None  # routing chose it among the brand's stores
     booking = None
     if service is not None and slot is not None:
         booking = book_slot(
@@ -365,7 +367,7 @@ def _place_order(
 
 def _member_for(*, tenant: Tenant, user: User | None, as_consumer: bool, customer: Customer | None) -> Member:
     if as_consumer and user is not None and user.is_authenticated:
-        member = Member.objects.filter(tenant=tenant, user=user).first()
+        member = first_row(Member, "tenant_id = %s AND user_id = %s", [tenant.pk, user.pk])
         if member is not None:
             return member
         phone = (customer.phone if customer else "") or str(user.phone or "") or user.username
