@@ -29,6 +29,10 @@ most 1% of the requests failing. Prints each figure beside its budget with PASS/
 a FAIL. It stops the gunicorn it started; it drops only its own pgbench database (and, with
 `--fresh`, its own orders database before re-creating it).
 
+6. Floor: the same clients drive `GET /api/v1/me/` (token, tenant, roles: the cheapest
+   authenticated request) for `--floor-duration` seconds, and it prints that rate beside pgbench's
+   and the orders', for scale: what this stack serves at most on this machine (not a budget).
+
 `--target me` drives `GET /api/v1/me/` instead of placing orders (a check of the harness itself).
 """
 
@@ -644,6 +648,12 @@ def main() -> int:
     parser.add_argument("--target", choices=["orders", "me"], default="orders")
     parser.add_argument("--paced-rate", type=float, help="pace the second phase at this rate instead (diagnosis)")
     parser.add_argument("--fresh", action="store_true", help="drop and re-create the benchmark's database")
+    parser.add_argument(
+        "--floor-duration",
+        type=float,
+        default=10.0,
+        help="seconds of GET /api/v1/me/ at peak after the orders, as the stack's floor (0: skip)",
+    )
     args = parser.parse_args()
     began = time.perf_counter()
 
@@ -695,6 +705,20 @@ def main() -> int:
             clients=args.paced_clients,
         )
         describe(f"half load (paced at {half_rate:.1f}/s)", half)
+        floor = None
+        if args.target == "orders" and args.floor_duration > 0:
+            # the same clients and server on the cheapest authenticated request: what this stack
+            # serves at most on this machine, for scale (not a budget)
+            floor = closed_loop(
+                server.port, brand, target="me", clients=args.clients, warmup=1.0, duration=args.floor_duration
+            )
+            describe(f"floor: GET /api/v1/me/ ({args.clients} clients)", floor)
+            if floor.rate > 0:
+                print(
+                    f"  an order costs {floor.rate / peak.rate:.1f} of the floor's requests; the floor is "
+                    f"{floor.rate / tps:.1%} of pgbench's TPS",
+                    flush=True,
+                )
     finally:
         server.stop()
         clear_redis(redis_url)
