@@ -62,3 +62,15 @@ def ensure_jobs_after_migrate(sender: Any, jobs: Iterable[PeriodicJob], **kwargs
 
     if apps.is_installed("django_celery_beat"):
         ensure_jobs(apps, jobs)
+
+
+# The kernel's own periodic jobs (created by o2o's migration 0002 and after every migrate)
+JOBS = [
+    PeriodicJob(
+        name="platform: purge old idempotency records",
+        task="o2o.tasks.purge_idempotency_records_all_tenants_task",
+        every=1,
+        period="days",
+        description="Responses kept for Idempotency-Key replays are deleted after O2O_IDEMPOTENCY_RETENTION_HOURS.",
+    ),
+]

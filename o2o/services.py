@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from o2o.choices import Role
 from o2o.errors import Conflict, InvalidInput
-from o2o.models import Tenant, TenantRole, User
+from o2o.models import IdempotencyRecord, Tenant, TenantRole, User
 from o2o.signals import consumer_signed_up
 from o2o.tenancy import tenant_scope
 
@@ -118,3 +121,19 @@ def update_tenant_settings(*, tenant: Tenant, changes: dict[str, Any]) -> Tenant
     locked.full_clean(exclude=unchanged)
     locked.save(update_fields=list(changes))
     return locked
+
+
+PURGE_BATCH = 5_000
+
+
+def purge_idempotency_records(*, tenant: Tenant, now: dt.datetime | None = None) -> int:
+    """Delete the brand's idempotency records older than `O2O_IDEMPOTENCY_RETENTION_HOURS`, in
+    batches of `PURGE_BATCH` (short transactions); returns how many. Safe to run twice: a record
+    is deleted once. A key used again after its record is gone runs as a new request."""
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.O2O_IDEMPOTENCY_RETENTION_HOURS)
+    stale = IdempotencyRecord.objects.filter(tenant=tenant, created_at__lt=cutoff).order_by("pk")
+    purged = 0
+    while batch := list(stale.values_list("pk", flat=True)[:PURGE_BATCH]):
+        with transaction.atomic():
+            purged += IdempotencyRecord.objects.filter(tenant=tenant, pk__in=batch).delete()[0]
+    return purged

@@ -111,6 +111,10 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
 O2O_DB_APP_ROLE = env.str("O2O_DB_APP_ROLE", default="o2o_app")
+
+# How long a response to a request with an `Idempotency-Key` is kept for replay; a daily job
+# deletes older ones (the same key used again after that runs again, as a new request).
+O2O_IDEMPOTENCY_RETENTION_HOURS = env.int("O2O_IDEMPOTENCY_RETENTION_HOURS", default=72)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------------

@@ -1,12 +1,17 @@
 """The Idempotency-Key mechanism (api.md Conventions), proven on consumer sign-up."""
 
+import datetime as dt
 import hashlib
 import json
 
 import pytest
+from django.test import override_settings
+from django.utils import timezone
 
+from o2o import services
 from o2o.choices import Role
 from o2o.models import IdempotencyRecord, TenantRole, User
+from o2o.tasks import purge_idempotency_records_all_tenants_task
 
 SIGNUP = "/api/v1/auth/signup/"
 BODY = {"phone": "13800138000", "password": "Str0ng-pass-2026", "name": "Li Lei"}
@@ -227,3 +232,57 @@ def test_concurrent_identical_sign_ups_without_a_key_give_one_account_and_confli
     assert {response.json()["code"] for response in responses if response.status_code == 409} == {"phone_taken"}
     assert usernames() == ["+8613800138000"]
     assert consumer_roles(in_tenant, tenant) == ["+8613800138000"]
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+def _age(in_tenant, tenant, key: str, hours: float) -> None:
+    """Make the record of `key` `hours` old."""
+    with in_tenant(tenant):
+        IdempotencyRecord.objects.filter(key=key).update(created_at=timezone.now() - dt.timedelta(hours=hours))
+
+
+@pytest.mark.django_db
+@override_settings(O2O_IDEMPOTENCY_RETENTION_HOURS=72)
+def test_records_past_the_retention_are_purged_per_brand_once(api, tenant, other_tenant, in_tenant, monkeypatch):
+    # given records of 73 and 71 hours in one brand, and one of 73 hours in another
+    monkeypatch.setattr(services, "PURGE_BATCH", 1)  # batches of one: the loop is exercised too
+    for n, key in enumerate(["old-1", "old-2", "young"]):
+        assert signup(api(None, tenant), {**BODY, "phone": f"1380013800{n}"}, key=key).status_code == 201
+    assert signup(api(None, other_tenant), BODY, key="theirs").status_code == 201
+    ages = [(tenant, "old-1", 73), (tenant, "old-2", 73), (tenant, "young", 71), (other_tenant, "theirs", 73)]
+    for brand, key, hours in ages:
+        _age(in_tenant, brand, key, hours)
+    # when the brand's purge runs, twice
+    with in_tenant(tenant):
+        purged = [services.purge_idempotency_records(tenant=tenant) for _ in range(2)]
+    # then its two old records went, once; its young one and the other brand's stay
+    assert purged == [2, 0]
+    assert records(in_tenant, tenant) == [("young", 201)]
+    assert records(in_tenant, other_tenant) == [("theirs", 201)]
+
+
+@pytest.mark.django_db
+def test_a_key_used_again_after_its_record_was_purged_runs_as_a_new_request(api, tenant, in_tenant):
+    # given a sign-up made with a key four days ago, its record purged since
+    assert signup(api(None, tenant), BODY, key="signup-old").status_code == 201
+    _age(in_tenant, tenant, "signup-old", 96)
+    with in_tenant(tenant):
+        assert services.purge_idempotency_records(tenant=tenant) == 1
+    # when the same key comes with another body
+    response = signup(api(None, tenant), {**BODY, "phone": "13900139000"}, key="signup-old")
+    # then it runs (no 409 for a body the platform no longer remembers)
+    assert response.status_code == 201
+    assert usernames() == ["+8613800138000", "+8613900139000"]
+
+
+@pytest.mark.django_db
+def test_the_daily_fan_out_purges_every_brand(api, tenant, other_tenant, in_tenant, django_capture_on_commit_callbacks):
+    for brand in (tenant, other_tenant):
+        assert signup(api(None, brand), BODY, key="old").status_code == 201
+        _age(in_tenant, brand, "old", 100)
+    with django_capture_on_commit_callbacks(execute=True):
+        brands = purge_idempotency_records_all_tenants_task()
+    assert brands == 2
+    assert records(in_tenant, tenant) == records(in_tenant, other_tenant) == []
