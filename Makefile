@@ -32,7 +32,7 @@ help:
 	@echo "make test       set up and run the whole suite (PostgreSQL/Redis from DATABASE_URL/REDIS_URL,"
 	@echo "                default 127.0.0.1; tests needing a missing service are skipped, loudly)"
 	@echo "make lint       ruff check, ruff format --check, import-linter layers"
-	@echo "make typecheck  mypy with the Django and DRF stubs (not yet clean, not in CI)"
+	@echo "make typecheck  mypy with the Django and DRF stubs (also in make lint and CI)"
 	@echo "make check      makemigrations --check, check --deploy (production env), OpenAPI validation"
 	@echo "make bench      run every benchmark in bench/"
 	@echo "make services   start this machine's PostgreSQL and Redis if they are down"

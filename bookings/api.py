@@ -21,7 +21,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bookings import selectors, services
@@ -32,6 +31,7 @@ from o2o.api.base import PUBLIC, TenantApi
 from o2o.api.idempotency import idempotent
 from o2o.choices import ALL_ROLES, STAFF_ROLES
 from o2o.errors import InvalidInput, NotFound
+from o2o.tenancy.request import TenantApiRequest
 from stores.models import Store
 
 EVERYONE = frozenset({PUBLIC})
@@ -140,7 +140,7 @@ class StoreSlotsApi(TenantApi):
         ],
         responses={200: Output(many=True)},
     )
-    def get(self, request: Request, store_id: int) -> Response:
+    def get(self, request: TenantApiRequest, store_id: int) -> Response:
         query = self.Query(data=request.query_params)
         offering = None
         if query.is_valid():
@@ -194,7 +194,7 @@ class BookingListApi(TenantApi):
         visitor_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
     @extend_schema(parameters=BOOKING_FILTERS, responses={200: BookingOutput(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: TenantApiRequest) -> Response:
         bookings = selectors.list_bookings(
             tenant=request.tenant, user=request.user, roles=request.roles.names, filters=request.query_params
         )
@@ -202,7 +202,7 @@ class BookingListApi(TenantApi):
 
     @extend_schema(request=Input, responses={201: BookingOutput})
     @idempotent
-    def post(self, request: Request) -> Response:
+    def post(self, request: TenantApiRequest) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -237,20 +237,20 @@ class BookingDetailApi(TenantApi):
     resource_model = Booking
 
     @extend_schema(responses={200: BookingOutput})
-    def get(self, request: Request, booking_id: int) -> Response:
+    def get(self, request: TenantApiRequest, booking_id: int) -> Response:
         booking = selectors.get_booking(
             tenant=request.tenant, user=request.user, roles=request.roles.names, booking_id=booking_id
         )
         return Response(BookingOutput(booking).data)
 
 
-def _visible_booking(request: Request, booking_id: int) -> Booking:
+def _visible_booking(request: TenantApiRequest, booking_id: int) -> Booking:
     return selectors.get_booking(
         tenant=request.tenant, user=request.user, roles=request.roles.names, booking_id=booking_id
     )
 
 
-def _acts_for(request: Request, booking: Booking) -> bool:
+def _acts_for(request: TenantApiRequest, booking: Booking) -> bool:
     return selectors.acts_for_store(
         tenant=request.tenant, user=request.user, store_id=booking.store_id, roles=request.roles.names
     )
@@ -269,7 +269,7 @@ class BookingCancelApi(TenantApi):
     }
 
     @extend_schema(request=None, responses={200: BookingOutput})
-    def post(self, request: Request, booking_id: int) -> Response:
+    def post(self, request: TenantApiRequest, booking_id: int) -> Response:
         booking = _visible_booking(request, booking_id)
         booking = services.cancel_booking(
             tenant=request.tenant, booking=booking, by=request.user, force=_acts_for(request, booking)
@@ -293,7 +293,7 @@ class BookingRescheduleApi(TenantApi):
         start = AwareDateTimeField(help_text="the new slot's start, with its offset")
 
     @extend_schema(request=Input, responses={200: BookingOutput})
-    def post(self, request: Request, booking_id: int) -> Response:
+    def post(self, request: TenantApiRequest, booking_id: int) -> Response:
         booking = _visible_booking(request, booking_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -331,7 +331,7 @@ class BookingCheckInApi(TenantApi):
     }
 
     @extend_schema(request=CheckInInput, responses={200: BookingOutput})
-    def post(self, request: Request, booking_id: int) -> Response:
+    def post(self, request: TenantApiRequest, booking_id: int) -> Response:
         code = _code_in(request.data)
         booking = selectors.get_booking_for_check_in(
             tenant=request.tenant, user=request.user, roles=request.roles.names, booking_id=booking_id, code=code
@@ -356,7 +356,7 @@ class BookingCheckInByCodeApi(TenantApi):
         check_in_code = serializers.CharField(max_length=32)
 
     @extend_schema(request=Input, responses={200: BookingOutput})
-    def post(self, request: Request) -> Response:
+    def post(self, request: TenantApiRequest) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         code = data.validated_data["check_in_code"]
@@ -372,7 +372,7 @@ class BookingNoShowApi(TenantApi):
     error_responses: ClassVar = {"POST": {409: "Not booked (`illegal_transition`), or too early (`too_early`)"}}
 
     @extend_schema(request=None, responses={200: BookingOutput})
-    def post(self, request: Request, booking_id: int) -> Response:
+    def post(self, request: TenantApiRequest, booking_id: int) -> Response:
         booking = _visible_booking(request, booking_id)
         booking = services.mark_no_show(tenant=request.tenant, booking=booking, by=request.user)
         return Response(BookingOutput(booking).data)
@@ -396,7 +396,7 @@ class StoreWalkInApi(TenantApi):
         visitor_id = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
     @extend_schema(request=Input, responses={200: VisitOutput, 201: VisitOutput})
-    def post(self, request: Request, store_id: int) -> Response:
+    def post(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_bookable_store(tenant=request.tenant, store_id=store_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)

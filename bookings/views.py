@@ -31,7 +31,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -61,6 +61,7 @@ from o2o.choices import Role
 from o2o.errors import AppError, Conflict, NotFound
 from o2o.models import Tenant, User
 from o2o.portals.access import portal_page
+from o2o.tenancy.request import PortalRequest, SignedInPortalRequest
 from stores.access import staff_post
 from stores.geo import haversine_km
 from stores.models import Store, StoreService
@@ -225,7 +226,7 @@ def _offering_or_404(*, tenant: Tenant, service: Service, store_id: int | None) 
     return offering
 
 
-def _membership(request: HttpRequest) -> Member | None:
+def _membership(request: PortalRequest) -> Member | None:
     """The signed-in consumer's membership of the brand, or None (a guest, or not a member yet)."""
     if not request.user.is_authenticated:
         return None
@@ -235,17 +236,17 @@ def _membership(request: HttpRequest) -> Member | None:
         return None
 
 
-def _remember(request: HttpRequest, booking: Booking) -> None:
+def _remember(request: PortalRequest, booking: Booking) -> None:
     """Let this browser open the booking's page again (a guest has no account to find it by)."""
     ids = [pk for pk in request.session.get(GUEST_BOOKINGS, []) if pk != booking.pk]
     request.session[GUEST_BOOKINGS] = [booking.pk, *ids][:MAX_REMEMBERED]
 
 
-def _remembered_ids(request: HttpRequest) -> list[int]:
+def _remembered_ids(request: PortalRequest) -> list[int]:
     return [pk for pk in request.session.get(GUEST_BOOKINGS, []) if isinstance(pk, int)]
 
 
-def _own_bookings(request: HttpRequest) -> QuerySet[Booking]:
+def _own_bookings(request: PortalRequest) -> QuerySet[Booking]:
     """The bookings of the signed-in user's membership, and those this browser made, latest first.
 
     The selector is asked with no roles on purpose: a consumer's pages show their own bookings
@@ -267,7 +268,7 @@ def _own_bookings(request: HttpRequest) -> QuerySet[Booking]:
     )
 
 
-def _own_booking_or_404(request: HttpRequest, booking_id: int) -> Booking:
+def _own_booking_or_404(request: PortalRequest, booking_id: int) -> Booking:
     booking = _own_bookings(request).filter(pk=booking_id).first()
     if booking is None:
         raise Http404(_("No such booking."))
@@ -285,7 +286,7 @@ def change_deadline(*, tenant: Tenant, booking: Booking) -> dt.datetime:
     return booking.start_at - dt.timedelta(minutes=tenant.cancel_cutoff_minutes)
 
 
-def _booking_context(request: HttpRequest, booking: Booking, **extra: Any) -> dict[str, Any]:
+def _booking_context(request: PortalRequest, booking: Booking, **extra: Any) -> dict[str, Any]:
     zone = zone_of(booking.store)
     deadline = change_deadline(tenant=request.tenant, booking=booking)
     return {
@@ -304,7 +305,7 @@ def _booking_context(request: HttpRequest, booking: Booking, **extra: Any) -> di
 
 
 @portal_page(PUBLIC)
-def book_service(request: HttpRequest) -> HttpResponse:
+def book_service(request: PortalRequest) -> HttpResponse:
     """Step 1: the brand's active services, each offered at one store at least."""
     offered = set(
         StoreService.objects.filter(
@@ -316,7 +317,7 @@ def book_service(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page(PUBLIC)
-def book_store(request: HttpRequest) -> HttpResponse:
+def book_store(request: PortalRequest) -> HttpResponse:
     """Step 2: the stores offering the service, nearest first by the browser's position (with the
     distance), or those of a city. An htmx request gets the results only."""
     tenant = request.tenant
@@ -358,7 +359,7 @@ def book_store(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page(PUBLIC)
-def book_slots(request: HttpRequest) -> HttpResponse:
+def book_slots(request: PortalRequest) -> HttpResponse:
     """Step 3: a day among the next two weeks (with how many slots have room), and that day's slots
     with the places left; a full slot cannot be picked. An htmx request gets the picker only."""
     tenant = request.tenant
@@ -383,7 +384,7 @@ def book_slots(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _book(request: HttpRequest, *, store: Store, service: Service, form: ContactForm) -> Booking:
+def _book(request: PortalRequest, *, store: Store, service: Service, form: ContactForm) -> Booking:
     """Book through the service: a member books as themself; a signed-in person who is not a
     member yet joins the brand with the phone they gave (their account linked), a guest gets the
     membership of that phone."""
@@ -407,7 +408,7 @@ def _book(request: HttpRequest, *, store: Store, service: Service, form: Contact
 
 
 @portal_page(PUBLIC)
-def book_confirm(request: HttpRequest) -> HttpResponse:
+def book_confirm(request: PortalRequest) -> HttpResponse:
     """Step 4: who the booking is for (prefilled for a member), then the booking page.
 
     A full slot shows the service's message (409) with the way back to the slots; the form's token
@@ -472,7 +473,7 @@ def book_confirm(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page(PUBLIC)
-def booking_list(request: HttpRequest) -> HttpResponse:
+def booking_list(request: PortalRequest) -> HttpResponse:
     """One's bookings (the membership's when signed in, and those made in this browser), latest first."""
     bookings = list(_own_bookings(request)[:100])
     rows = [(b, b.start_at.astimezone(zone_of(b.store))) for b in bookings]
@@ -480,7 +481,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page(PUBLIC)
-def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_detail(request: PortalRequest, booking_id: int) -> HttpResponse:
     """The booking page: store, service, time on the store's clock, status, the check-in code as
     text and as a QR code, and cancel / reschedule while the cut-off allows."""
     booking = _own_booking_or_404(request, booking_id)
@@ -491,7 +492,7 @@ booking_detail.resource_model = Booking  # type: ignore[attr-defined]
 
 
 @portal_page(PUBLIC)
-def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_cancel(request: PortalRequest, booking_id: int) -> HttpResponse:
     """POST: cancel the booking (frees its place). After the cut-off, the booking page shows why
     not (409) and nothing changes."""
     booking = _own_booking_or_404(request, booking_id)
@@ -510,7 +511,7 @@ booking_cancel.resource_model = Booking  # type: ignore[attr-defined]
 
 
 @portal_page(PUBLIC)
-def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_reschedule(request: PortalRequest, booking_id: int) -> HttpResponse:
     """Pick another slot of the same service at the same store (GET), move the booking there (POST).
 
     The move is atomic: a full slot, or the cut-off, shows the service's message (409) and the
@@ -566,7 +567,7 @@ def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
 booking_reschedule.resource_model = Booking  # type: ignore[attr-defined]
 
 
-def _user(request: HttpRequest) -> User | None:
+def _user(request: PortalRequest) -> User | None:
     return request.user if request.user.is_authenticated else None
 
 
@@ -574,7 +575,7 @@ def _user(request: HttpRequest) -> User | None:
 
 
 @portal_page(PUBLIC)
-def store_walk_in(request: HttpRequest, store_id: int) -> HttpResponse:
+def store_walk_in(request: PortalRequest, store_id: int) -> HttpResponse:
     """A consumer scanned the store's QR code in the store: record the walk-in visit (with their
     membership when signed in, and the device's visitor id when known), then show the store page.
 
@@ -663,12 +664,12 @@ def _walk_ins(*, tenant: Tenant, store: Store, day: dt.date) -> QuerySet[StoreVi
     )
 
 
-def _staff_store(request: HttpRequest) -> Store | None:
+def _staff_store(request: PortalRequest) -> Store | None:
     post = staff_post(tenant=request.tenant, user=request.user)
     return post.store if post is not None else None
 
 
-def _store_booking_or_404(request: HttpRequest, booking_id: int) -> tuple[Store, Booking]:
+def _store_booking_or_404(request: PortalRequest, booking_id: int) -> tuple[Store, Booking]:
     """The booking of the staff member's own store, else 404 (another store's, brand's, or none)."""
     store = _staff_store(request)
     if store is None:
@@ -690,7 +691,7 @@ def _today_url(day: dt.date | None) -> str:
 
 
 @portal_page(*STORE_STAFF)
-def store_today(request: HttpRequest) -> HttpResponse:
+def store_today(request: SignedInPortalRequest) -> HttpResponse:
     """The store's day (`?date=`, default today on the store's clock): its bookings by hour with
     check-in and no-show buttons, the check-in by code, the walk-ins and the no-shows.
 
@@ -756,7 +757,7 @@ def store_today(request: HttpRequest) -> HttpResponse:
     return render(request, "store/bookings/today.html", context, status=status)
 
 
-def _store_action(request: HttpRequest, booking_id: int, *, action: str) -> HttpResponse:
+def _store_action(request: PortalRequest, booking_id: int, *, action: str) -> HttpResponse:
     """GET: the booking's row (htmx). POST: check in or mark no-show, then the row with the result
     (htmx) or back to the day's page with a message."""
     tenant = request.tenant
@@ -787,7 +788,7 @@ def _store_action(request: HttpRequest, booking_id: int, *, action: str) -> Http
 
 
 @portal_page(*STORE_STAFF)
-def store_booking_check_in(request: HttpRequest, booking_id: int) -> HttpResponse:
+def store_booking_check_in(request: SignedInPortalRequest, booking_id: int) -> HttpResponse:
     """Check a booking of the store in (the staff member's click); records the store visit."""
     return _store_action(request, booking_id, action="check_in")
 
@@ -796,7 +797,7 @@ store_booking_check_in.resource_model = Booking  # type: ignore[attr-defined]
 
 
 @portal_page(*STORE_STAFF)
-def store_booking_no_show(request: HttpRequest, booking_id: int) -> HttpResponse:
+def store_booking_no_show(request: SignedInPortalRequest, booking_id: int) -> HttpResponse:
     """Mark a booking of the store a no-show (allowed once its slot ended plus the grace period)."""
     return _store_action(request, booking_id, action="no_show")
 
@@ -872,7 +873,7 @@ def _hq_choices(tenant: Tenant) -> tuple[list[tuple[int, str]], list[tuple[int, 
 
 
 @portal_page(*HQ)
-def hq_booking_list(request: HttpRequest) -> HttpResponse:
+def hq_booking_list(request: SignedInPortalRequest) -> HttpResponse:
     """The brand's bookings filtered by store, service, status and a date range (days of the start on
     the brand's calendar; default the last 30 days and the next 14), 50 a page; and the show-up
     rate per store and per service over the same filters (the status filter aside)."""

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -19,6 +19,7 @@ from catalog.models import Category, Product, RegionalPrice, Service, Sku
 from catalog.resources import ProductRowResource
 from catalog.selectors import category_parents, descendant_ids
 from o2o.admin_site import TenantAdmin, TenantInline, TenantModelForm
+from o2o.tenancy.request import AdminRequest
 
 
 class CategoryForm(TenantModelForm):
@@ -57,7 +58,7 @@ class _TenantHistoryAdmin(SimpleHistoryAdmin, TenantAdmin):
     def get_history_queryset(self, request: HttpRequest, history_manager: Any, pk_name: str, object_id: Any) -> Any:
         # History outlives its row: keep a deleted row's history to its own brand as well.
         qs = super().get_history_queryset(request, history_manager, pk_name, object_id)
-        return qs.filter(tenant=request.tenant)
+        return qs.filter(tenant=cast(AdminRequest, request).tenant)
 
 
 @admin.register(Product)
@@ -74,7 +75,7 @@ class ProductAdmin(ImportExportModelAdmin, TenantAdmin):
     export_formats = (base_formats.CSV, base_formats.XLSX)
 
     def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return {"tenant": request.tenant}
+        return {"tenant": cast(AdminRequest, request).tenant}
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
@@ -84,7 +85,7 @@ class ProductAdmin(ImportExportModelAdmin, TenantAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for sku in formset.save(commit=False):
-            sku.tenant = request.tenant
+            sku.tenant = cast(AdminRequest, request).tenant
             sku.save()
         formset.save_m2m()
 

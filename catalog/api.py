@@ -26,6 +26,7 @@ from catalog.resources import CONTENT_TYPES, export_products
 from o2o.api.base import PUBLIC, TenantApi
 from o2o.choices import HQ_ROLES, STORE_ROLES
 from o2o.errors import InvalidInput
+from o2o.tenancy.request import TenantApiRequest
 
 ANYONE = frozenset({PUBLIC})
 HQ = HQ_ROLES
@@ -33,7 +34,7 @@ PRICE_READERS = HQ_ROLES | STORE_ROLES
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-def _is_hq(request: Request) -> bool:
+def _is_hq(request: TenantApiRequest) -> bool:
     return bool(request.roles.names & HQ_ROLES)
 
 
@@ -85,11 +86,11 @@ class CategoryListApi(TenantApi):
     resource_model = Category
 
     @extend_schema(responses={200: CategoryOutput(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: TenantApiRequest) -> Response:
         return self.paginate(selectors.list_categories(tenant=request.tenant), CategoryOutput)
 
     @extend_schema(request=CategoryInput, responses={201: CategoryOutput})
-    def post(self, request: Request) -> Response:
+    def post(self, request: TenantApiRequest) -> Response:
         data = CategoryInput(data=request.data, context={"tenant": request.tenant})
         data.is_valid(raise_exception=True)
         category = services.create_category(tenant=request.tenant, data=_category_input(data.validated_data))
@@ -104,10 +105,10 @@ class CategoryDetailApi(TenantApi):
     error_responses: ClassVar = {"DELETE": {409: "The category holds products or subcategories"}}
 
     @extend_schema(responses={200: CategoryOutput})
-    def get(self, request: Request, category_id: int) -> Response:
+    def get(self, request: TenantApiRequest, category_id: int) -> Response:
         return Response(CategoryOutput(selectors.get_category(tenant=request.tenant, category_id=category_id)).data)
 
-    def _update(self, request: Request, category_id: int, *, partial: bool) -> Response:
+    def _update(self, request: TenantApiRequest, category_id: int, *, partial: bool) -> Response:
         category = selectors.get_category(tenant=request.tenant, category_id=category_id)
         data = CategoryInput(data=request.data, partial=partial, context={"tenant": request.tenant})
         data.is_valid(raise_exception=True)
@@ -117,15 +118,15 @@ class CategoryDetailApi(TenantApi):
         return Response(CategoryOutput(category).data)
 
     @extend_schema(request=CategoryInput, responses={200: CategoryOutput})
-    def put(self, request: Request, category_id: int) -> Response:
+    def put(self, request: TenantApiRequest, category_id: int) -> Response:
         return self._update(request, category_id, partial=False)
 
     @extend_schema(request=CategoryInput(partial=True), responses={200: CategoryOutput})
-    def patch(self, request: Request, category_id: int) -> Response:
+    def patch(self, request: TenantApiRequest, category_id: int) -> Response:
         return self._update(request, category_id, partial=True)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, category_id: int) -> Response:
+    def delete(self, request: TenantApiRequest, category_id: int) -> Response:
         category = selectors.get_category(tenant=request.tenant, category_id=category_id)
         services.delete_category(tenant=request.tenant, category=category)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -215,14 +216,14 @@ class ProductListApi(TenantApi):
     resource_model = Product
 
     @extend_schema(parameters=PRODUCT_FILTERS, responses={200: ProductOutput(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: TenantApiRequest) -> Response:
         products = selectors.list_products(
             tenant=request.tenant, filters=request.query_params, include_inactive=_is_hq(request)
         )
         return self.paginate(products, ProductOutput)
 
     @extend_schema(request=ProductInput, responses={201: ProductOutput})
-    def post(self, request: Request) -> Response:
+    def post(self, request: TenantApiRequest) -> Response:
         data = ProductInput(data=request.data, context={"tenant": request.tenant})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -245,11 +246,11 @@ class ProductDetailApi(TenantApi):
     error_responses: ClassVar = {"DELETE": {409: "A SKU of the product is in use (deactivate it instead)"}}
 
     @extend_schema(responses={200: ProductOutput})
-    def get(self, request: Request, product_id: int) -> Response:
+    def get(self, request: TenantApiRequest, product_id: int) -> Response:
         product = selectors.get_product(tenant=request.tenant, product_id=product_id, include_inactive=_is_hq(request))
         return Response(ProductOutput(product).data)
 
-    def _update(self, request: Request, product_id: int, *, partial: bool) -> Response:
+    def _update(self, request: TenantApiRequest, product_id: int, *, partial: bool) -> Response:
         product = selectors.get_product(tenant=request.tenant, product_id=product_id, include_inactive=True)
         data = ProductInput(data=request.data, partial=partial, context={"tenant": request.tenant})
         data.is_valid(raise_exception=True)
@@ -260,15 +261,15 @@ class ProductDetailApi(TenantApi):
         return Response(ProductOutput(product).data)
 
     @extend_schema(request=ProductInput, responses={200: ProductOutput})
-    def put(self, request: Request, product_id: int) -> Response:
+    def put(self, request: TenantApiRequest, product_id: int) -> Response:
         return self._update(request, product_id, partial=False)
 
     @extend_schema(request=ProductInput(partial=True), responses={200: ProductOutput})
-    def patch(self, request: Request, product_id: int) -> Response:
+    def patch(self, request: TenantApiRequest, product_id: int) -> Response:
         return self._update(request, product_id, partial=True)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, product_id: int) -> Response:
+    def delete(self, request: TenantApiRequest, product_id: int) -> Response:
         product = selectors.get_product(tenant=request.tenant, product_id=product_id, include_inactive=True)
         services.delete_product(tenant=request.tenant, product=product)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -302,12 +303,12 @@ class RegionalPriceListApi(TenantApi):
         ],
         responses={200: RegionalPriceOutput(many=True)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: TenantApiRequest) -> Response:
         prices = selectors.list_regional_prices(tenant=request.tenant, filters=request.query_params)
         return self.paginate(prices, RegionalPriceOutput)
 
     @extend_schema(request=Input, responses={201: RegionalPriceOutput, 200: RegionalPriceOutput})
-    def post(self, request: Request) -> Response:
+    def post(self, request: TenantApiRequest) -> Response:
         data = self.Input(data=request.data, context={"tenant": request.tenant})
         data.is_valid(raise_exception=True)
         price, created = services.set_regional_price(tenant=request.tenant, **data.validated_data)
@@ -327,13 +328,13 @@ class RegionalPriceDetailApi(TenantApi):
         price = _money()
 
     @extend_schema(responses={200: RegionalPriceOutput})
-    def get(self, request: Request, price_id: int) -> Response:
+    def get(self, request: TenantApiRequest, price_id: int) -> Response:
         return Response(
             RegionalPriceOutput(selectors.get_regional_price(tenant=request.tenant, price_id=price_id)).data
         )
 
     @extend_schema(request=Input, responses={200: RegionalPriceOutput})
-    def put(self, request: Request, price_id: int) -> Response:
+    def put(self, request: TenantApiRequest, price_id: int) -> Response:
         regional_price = selectors.get_regional_price(tenant=request.tenant, price_id=price_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -343,11 +344,11 @@ class RegionalPriceDetailApi(TenantApi):
         return Response(RegionalPriceOutput(regional_price).data)
 
     @extend_schema(request=Input, responses={200: RegionalPriceOutput})
-    def patch(self, request: Request, price_id: int) -> Response:
+    def patch(self, request: TenantApiRequest, price_id: int) -> Response:
         return self.put(request, price_id)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, price_id: int) -> Response:
+    def delete(self, request: TenantApiRequest, price_id: int) -> Response:
         regional_price = selectors.get_regional_price(tenant=request.tenant, price_id=price_id)
         services.delete_regional_price(tenant=request.tenant, regional_price=regional_price)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -403,14 +404,14 @@ class ServiceListApi(TenantApi):
         ],
         responses={200: ServiceOutput(many=True)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: TenantApiRequest) -> Response:
         found = selectors.list_services(
             tenant=request.tenant, filters=request.query_params, include_inactive=_is_hq(request)
         )
         return self.paginate(found, ServiceOutput)
 
     @extend_schema(request=ServiceInput, responses={201: ServiceOutput})
-    def post(self, request: Request) -> Response:
+    def post(self, request: TenantApiRequest) -> Response:
         data = ServiceInput(data=request.data)
         data.is_valid(raise_exception=True)
         service = services.create_service(tenant=request.tenant, data=_service_input(dict(data.validated_data)))
@@ -425,11 +426,11 @@ class ServiceDetailApi(TenantApi):
     error_responses: ClassVar = {"DELETE": {409: "Stores offer the service (deactivate it instead)"}}
 
     @extend_schema(responses={200: ServiceOutput})
-    def get(self, request: Request, service_id: int) -> Response:
+    def get(self, request: TenantApiRequest, service_id: int) -> Response:
         service = selectors.get_service(tenant=request.tenant, service_id=service_id, include_inactive=_is_hq(request))
         return Response(ServiceOutput(service).data)
 
-    def _update(self, request: Request, service_id: int, *, partial: bool) -> Response:
+    def _update(self, request: TenantApiRequest, service_id: int, *, partial: bool) -> Response:
         service = selectors.get_service(tenant=request.tenant, service_id=service_id, include_inactive=True)
         data = ServiceInput(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
@@ -439,15 +440,15 @@ class ServiceDetailApi(TenantApi):
         return Response(ServiceOutput(service).data)
 
     @extend_schema(request=ServiceInput, responses={200: ServiceOutput})
-    def put(self, request: Request, service_id: int) -> Response:
+    def put(self, request: TenantApiRequest, service_id: int) -> Response:
         return self._update(request, service_id, partial=False)
 
     @extend_schema(request=ServiceInput(partial=True), responses={200: ServiceOutput})
-    def patch(self, request: Request, service_id: int) -> Response:
+    def patch(self, request: TenantApiRequest, service_id: int) -> Response:
         return self._update(request, service_id, partial=True)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, service_id: int) -> Response:
+    def delete(self, request: TenantApiRequest, service_id: int) -> Response:
         service = selectors.get_service(tenant=request.tenant, service_id=service_id, include_inactive=True)
         services.delete_service(tenant=request.tenant, service=service)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -511,7 +512,7 @@ class ProductImportApi(TenantApi):
         request={"multipart/form-data": Input},
         responses={201: Output, 400: OpenApiResponse(ImportErrorBody, description="Bad rows or an unusable file")},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: TenantApiRequest) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -567,7 +568,7 @@ class ProductExportApi(TenantApi):
             (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
         },
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: TenantApiRequest) -> Response:
         file_format = request.query_params.get("format", "csv")
         if file_format not in CONTENT_TYPES:
             raise InvalidInput("format", "Choose csv or xlsx.")

@@ -1,6 +1,7 @@
 """The brand's catalog: categories, products and their SKUs, regional prices, bookable services."""
 
 from decimal import Decimal
+from typing import TypedDict
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -10,7 +11,16 @@ from simple_history.models import HistoricalRecords
 
 from o2o.models import TenantOwned
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+class MoneyOptions(TypedDict):
+    """The keyword arguments of a price's DecimalField (typed, so that `**MONEY` is checked)."""
+
+    max_digits: int
+    decimal_places: int
+    validators: list[MinValueValidator]
+
+
+MONEY: MoneyOptions = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
 
 class Category(TenantOwned):

@@ -13,7 +13,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from o2o.choices import Role
 from o2o.errors import AppError, NotFound
 from o2o.models import Tenant
 from o2o.portals.access import portal_page
+from o2o.tenancy.request import PortalRequest, SignedInPortalRequest
 
 HQ = (Role.HQ_ADMIN, Role.HQ_STAFF)
 PRODUCTS_PER_PAGE = 25
@@ -50,7 +51,7 @@ class ProductRow:
 
 
 @portal_page(*HQ)
-def hq_product_list(request: HttpRequest) -> HttpResponse:
+def hq_product_list(request: SignedInPortalRequest) -> HttpResponse:
     """The brand's products with their SKUs, filtered by a search, a category and the status."""
     tenant = request.tenant
     form = ProductFilterForm(request.GET or None, tenant=tenant)
@@ -93,7 +94,7 @@ def _show_service_error(error: AppError, form: ProductForm, sku_forms: list[Any]
             form.add_error(None, problems)
 
 
-def _editor(request: HttpRequest, product: Product | None) -> HttpResponse:
+def _editor(request: PortalRequest, product: Product | None) -> HttpResponse:
     tenant = request.tenant
     status = 200
     if request.method == "POST":
@@ -146,13 +147,13 @@ def _editor(request: HttpRequest, product: Product | None) -> HttpResponse:
 
 
 @portal_page(*HQ)
-def hq_product_new(request: HttpRequest) -> HttpResponse:
+def hq_product_new(request: SignedInPortalRequest) -> HttpResponse:
     """A new product with its SKUs."""
     return _editor(request, None)
 
 
 @portal_page(*HQ)
-def hq_product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
+def hq_product_edit(request: SignedInPortalRequest, product_id: int) -> HttpResponse:
     """One product and its SKUs. A SKU is switched off by unticking "Active", never deleted."""
     try:
         product = selectors.get_product(tenant=request.tenant, product_id=product_id, include_inactive=True)
@@ -165,7 +166,7 @@ hq_product_edit.resource_model = Product  # type: ignore[attr-defined]
 
 
 @portal_page(*HQ)
-def hq_product_import(request: HttpRequest) -> HttpResponse:
+def hq_product_import(request: SignedInPortalRequest) -> HttpResponse:
     """Upload a CSV or XLSX product file: all of it is imported, or nothing and every bad row listed."""
     form = ImportForm(request.POST or None, request.FILES or None)
     rows: list[dict[str, Any]] = []
@@ -196,7 +197,7 @@ def hq_product_import(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page(*HQ)
-def hq_product_export(request: HttpRequest) -> HttpResponse:
+def hq_product_export(request: SignedInPortalRequest) -> HttpResponse:
     """The brand's products as a file in the import's columns: `?format=xlsx`, else CSV."""
     file_format = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     content = export_products(tenant=request.tenant, file_format=file_format)
@@ -223,7 +224,7 @@ class PriceRow:
     cells: list[PriceCell]
 
 
-def _regions(request: HttpRequest, tenant: Tenant, form: RegionForm) -> list[str]:
+def _regions(request: PortalRequest, tenant: Tenant, form: RegionForm) -> list[str]:
     regions = selectors.list_regions(tenant=tenant)
     shown = [region.strip() for region in request.GET.getlist("regions") if region.strip()]
     if form.is_valid() and form.cleaned_data["region"]:
@@ -234,11 +235,11 @@ def _regions(request: HttpRequest, tenant: Tenant, form: RegionForm) -> list[str
     return regions[:MAX_REGIONS]
 
 
-def _cell_response(request: HttpRequest, cell: PriceCell, status: int = 200) -> HttpResponse:
+def _cell_response(request: PortalRequest, cell: PriceCell, status: int = 200) -> HttpResponse:
     return render(request, "hq/catalog/_price_cell.html", {"cell": cell}, status=status)
 
 
-def _save_cell(request: HttpRequest) -> HttpResponse:
+def _save_cell(request: PortalRequest) -> HttpResponse:
     tenant = request.tenant
     form = PriceCellForm(request.POST)
     if not form.is_valid() and ("sku" in form.errors or "region" in form.errors):
@@ -275,7 +276,7 @@ def _save_cell(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page(*HQ)
-def hq_price_lists(request: HttpRequest) -> HttpResponse:
+def hq_price_lists(request: SignedInPortalRequest) -> HttpResponse:
     """The regional price lists: the brand's SKUs against its regions, each price edited in place.
 
     An empty cell means the SKU's own price applies in that region (rules.md 1.7); a POST of one

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
 from django.db.models import Model
@@ -13,6 +13,7 @@ from members.models import GuideBinding, Member, ServedBy
 from members.selectors import list_store_choices
 from members.services import MembershipChanges, update_membership
 from o2o.admin_site import TenantAdmin, TenantInline
+from o2o.tenancy.request import AdminRequest
 
 
 class ServedByInline(TenantInline):
@@ -67,7 +68,7 @@ class MemberAdmin(TenantAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "home_store" and field is not None:
-            field.queryset = list_store_choices(tenant=request.tenant)
+            field.queryset = list_store_choices(tenant=cast(AdminRequest, request).tenant)
         return field
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
@@ -75,7 +76,7 @@ class MemberAdmin(TenantAdmin):
         assert isinstance(obj, Member)
         if "home_store" in form.changed_data:
             changes = MembershipChanges(home_store_id=obj.home_store_id)
-            update_membership(tenant=request.tenant, member=obj, changes=changes)
+            update_membership(tenant=cast(AdminRequest, request).tenant, member=obj, changes=changes)
 
 
 @admin.register(GuideBinding)

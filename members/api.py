@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from members.models import Member
@@ -17,6 +16,7 @@ from members.services import KEEP, MembershipChanges, update_membership
 from o2o.api.base import TenantApi
 from o2o.api.pagination import Pagination
 from o2o.choices import HQ_ROLES, STORE_ROLES, Role
+from o2o.tenancy.request import SignedInApiRequest
 
 STAFF = HQ_ROLES | STORE_ROLES
 CONSUMER = frozenset({Role.CONSUMER})
@@ -75,7 +75,7 @@ class MemberListApi(TenantApi):
     error_responses: ClassVar = {"GET": {400: "Invalid filter"}}
 
     @extend_schema(parameters=MEMBER_FILTERS, responses={200: PaginatedMembers})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInApiRequest) -> Response:
         members = list_members(
             tenant=request.tenant, user=request.user, roles=request.roles.names, filters=request.query_params
         )
@@ -91,7 +91,7 @@ class MemberDetailApi(TenantApi):
     resource_model = Member
 
     @extend_schema(responses={200: MemberOutput})
-    def get(self, request: Request, member_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, member_id: int) -> Response:
         member = get_member(tenant=request.tenant, user=request.user, roles=request.roles.names, member_id=member_id)
         return Response(MemberOutput(member_view(member)).data)
 
@@ -111,12 +111,12 @@ class MyMembershipApi(TenantApi):
         home_store = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
     @extend_schema(responses={200: MemberOutput})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInApiRequest) -> Response:
         member = get_own_membership(tenant=request.tenant, user=request.user)
         return Response(MemberOutput(member_view(member)).data)
 
     @extend_schema(request=Input, responses={200: MemberOutput})
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: SignedInApiRequest) -> Response:
         member = get_own_membership(tenant=request.tenant, user=request.user)  # 404 before the body
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)

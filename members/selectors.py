@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -32,6 +32,14 @@ from o2o.errors import NotFound
 from o2o.models import Tenant, User
 from stores.access import is_hq, staff_post
 from stores.models import Store
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _Masking(TypedDict):
+        is_masked: bool
+
+    MaskedMember = WithAnnotations[Member, _Masking]  # a member annotated by `_with_masking`
 
 VISIBLE_SUFFIX_DIGITS = 4  # the digits of a phone the mask shows at its end
 _PHONE_QUERY = re.compile(r"^[\d\s+\-()]+$")
@@ -77,10 +85,10 @@ class MemberFilter(django_filters.FilterSet):
         model = Member
         fields: list[str] = []
 
-    def filter_served(self, queryset: QuerySet[Member], name: str, value: bool | None) -> QuerySet[Member]:
+    def filter_served(self, queryset: QuerySet[MaskedMember], name: str, value: bool | None) -> QuerySet[Member]:
         return queryset if value is None else queryset.filter(is_masked=not value)
 
-    def search(self, queryset: QuerySet[Member], name: str, value: str) -> QuerySet[Member]:
+    def search(self, queryset: QuerySet[MaskedMember], name: str, value: str) -> QuerySet[Member]:
         """A phone suffix or a part of the name, only over what the viewer may see (module doc)."""
         value = value.strip()
         if not value:

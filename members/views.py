@@ -6,19 +6,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from members.models import Member
 from members.selectors import list_members, list_store_choices, member_view
 from o2o.choices import Role
 from o2o.portals.access import portal_page
+from o2o.tenancy.request import SignedInPortalRequest
 from stores.access import staff_post
 
 PAGE_SIZE = 50
 
 
-def _member_list_context(request: HttpRequest) -> dict[str, Any]:
+def _member_list_context(request: SignedInPortalRequest) -> dict[str, Any]:
     """The page of members the user may see, with the filters of the query string applied."""
     errors: dict[str, list[str]] = {}
     try:
@@ -37,13 +38,13 @@ def _member_list_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @portal_page(Role.HQ_ADMIN, Role.HQ_STAFF)
-def hq_member_list(request: HttpRequest) -> HttpResponse:
+def hq_member_list(request: SignedInPortalRequest) -> HttpResponse:
     """HQ: every member of the brand with their personal data, filterable and paginated."""
     return render(request, "hq/members/list.html", {"portal": "hq", **_member_list_context(request)})
 
 
 @portal_page(Role.STORE_MANAGER, Role.GUIDE)
-def store_member_list(request: HttpRequest) -> HttpResponse:
+def store_member_list(request: SignedInPortalRequest) -> HttpResponse:
     """A store's manager and guides: the brand's members, unmasked only those the store serves."""
     post = staff_post(tenant=request.tenant, user=request.user)
     context = {"portal": "store", "store": post.store if post else None, **_member_list_context(request)}

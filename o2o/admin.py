@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -15,13 +15,15 @@ from o2o.choices import HQ_ROLES, Role
 from o2o.errors import Conflict
 from o2o.models import TenantRole, User
 from o2o.services import grant_role, revoke_role
+from o2o.tenancy.request import AdminRequest
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Users are global (one person, roles in several brands): superusers only."""
 
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("O2O", {"fields": ("name", "phone")}))
+    # The stubs declare `fieldsets` optional on every admin; Django's UserAdmin sets a tuple.
+    fieldsets = (*cast(tuple[Any, ...], DjangoUserAdmin.fieldsets), ("O2O", {"fields": ("name", "phone")}))
     list_display = ("username", "name", "phone", "is_active")
 
 
@@ -81,7 +83,9 @@ class TenantRoleAdmin(TenantAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: TenantRole, form: Any, change: bool) -> None:  # type: ignore[override]
-        granted = grant_role(tenant=request.tenant, user=form.cleaned_data["username"], role=obj.role)
+        granted = grant_role(
+            tenant=cast(AdminRequest, request).tenant, user=form.cleaned_data["username"], role=obj.role
+        )
         obj.pk, obj.tenant, obj.user, obj.created_at = granted.pk, granted.tenant, granted.user, granted.created_at
 
     def delete_model(self, request: HttpRequest, obj: TenantRole) -> None:
@@ -91,8 +95,9 @@ class TenantRoleAdmin(TenantAdmin):
         self._revoke(request, list(queryset))
 
     def _revoke(self, request: HttpRequest, tenant_roles: list[TenantRole]) -> None:
+        admin_request = cast(AdminRequest, request)
         try:
             for tenant_role in tenant_roles:
-                revoke_role(tenant=request.tenant, tenant_role=tenant_role, by=request.user)
+                revoke_role(tenant=admin_request.tenant, tenant_role=tenant_role, by=admin_request.user)
         except Conflict as exc:  # the whole delete is one transaction: nothing is revoked
             raise PermissionDenied(exc.detail) from exc

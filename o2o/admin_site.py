@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,6 +25,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from o2o.choices import HQ_ROLES
+
+if TYPE_CHECKING:
+    from o2o.tenancy.request import AdminRequest, TenantRequest
+
+_View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
 
 
 def redirect_to_login(next_url: str) -> HttpResponse:
@@ -36,7 +41,7 @@ def redirect_to_login(next_url: str) -> HttpResponse:
 
 def is_hq(request: HttpRequest) -> bool:
     """Whether the request's user works at the HQ of the request's brand."""
-    return getattr(request, "tenant", None) is not None and bool(request.roles.names & HQ_ROLES)
+    return getattr(request, "tenant", None) is not None and bool(cast("TenantRequest", request).roles.names & HQ_ROLES)
 
 
 class TenantAdminSite(admin.AdminSite):
@@ -47,18 +52,18 @@ class TenantAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and (request.user.is_superuser or is_hq(request))
 
-    def admin_view(self, view: Callable[..., HttpResponse], cacheable: bool = False) -> Callable[..., HttpResponse]:
+    def admin_view(self, view: _View, cacheable: bool = False) -> _View:
         inner = super().admin_view(view, cacheable)
 
         @wraps(view)
-        def gate(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def gate(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not self.has_permission(request):
                 raise PermissionDenied(gettext("Only the HQ of this brand may use the admin."))
             return inner(request, *args, **kwargs)
 
-        return gate
+        return cast(_View, gate)  # `wraps` gives it the name and attributes of `view`
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         """Send everyone to the portal login (HQ users are not `is_staff`)."""
@@ -110,17 +115,19 @@ class TenantAdmin(admin.ModelAdmin):
     HQ (admins and staff) may view; `write_roles` may add, change and delete (HQ by default).
     """
 
-    exclude: Any = ("tenant",)
+    exclude = ("tenant",)
     form = TenantModelForm
     write_roles: ClassVar[frozenset[str]] = HQ_ROLES
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.tenant = getattr(request, "tenant", None)  # a class made for this request by modelform_factory
+        # A class made for this request by modelform_factory; TenantModelForm reads `tenant`, a form
+        # class of its own (GrantRoleForm) ignores it. The stubs type it as a plain ModelForm.
+        form.tenant = getattr(request, "tenant", None)  # type: ignore[attr-defined]
         return form
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).filter(tenant=request.tenant)
+        return super().get_queryset(request).filter(tenant=cast("AdminRequest", request).tenant)
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         if not change:
@@ -130,11 +137,11 @@ class TenantAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         related = db_field.related_model
         if any(f.name == "tenant" for f in related._meta.fields) and getattr(request, "tenant", None):
-            kwargs["queryset"] = related._default_manager.filter(tenant=request.tenant)
+            kwargs["queryset"] = related._default_manager.filter(tenant=cast("AdminRequest", request).tenant)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _may_write(self, request: HttpRequest) -> bool:
-        return is_hq(request) and bool(request.roles.names & self.write_roles)
+        return is_hq(request) and bool(cast("TenantRequest", request).roles.names & self.write_roles)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_hq(request)
@@ -160,17 +167,22 @@ class TenantInline(admin.TabularInline):
     contract versions). Its forms get the brand and check its unique constraints (TenantModelForm).
     """
 
-    form = TenantModelForm
+    form: type[forms.ModelForm[Any]] = TenantModelForm
     write_roles: ClassVar[frozenset[str]] = HQ_ROLES
     read_only: ClassVar[bool] = False
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.tenant = getattr(request, "tenant", None)
+        # As in TenantAdmin.get_form: an inline's own plain ModelForm (TerritoryInline) ignores it.
+        formset.form.tenant = getattr(request, "tenant", None)  # type: ignore[attr-defined]
         return formset
 
     def _may_write(self, request: HttpRequest) -> bool:
-        return not self.read_only and is_hq(request) and bool(request.roles.names & self.write_roles)
+        return (
+            not self.read_only
+            and is_hq(request)
+            and bool(cast("TenantRequest", request).roles.names & self.write_roles)
+        )
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return is_hq(request)

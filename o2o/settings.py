@@ -6,6 +6,7 @@ Redis (`REDIS_URL`) are the real deployment. Production differs only by environm
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -179,7 +180,7 @@ STORAGES = {
 }
 
 # --- API ------------------------------------------------------------------------------------
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -18,13 +18,13 @@ from typing import Any, ClassVar
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from o2o.api.base import PUBLIC, TenantApi
 from o2o.api.idempotency import idempotent
 from o2o.choices import ALL_ROLES, HQ_ROLES, STORE_ROLES, Role
 from o2o.errors import Forbidden
+from o2o.tenancy.request import SignedInApiRequest, TenantApiRequest
 from orders import selectors, services
 from orders.choices import Channel, Fulfilment, OrderStatus
 from orders.models import Order
@@ -115,19 +115,19 @@ class RefundOutput(serializers.Serializer):
     order = OrderOutput()
 
 
-def _output(request: Request, order_id: int) -> dict[str, Any]:
+def _output(request: TenantApiRequest, order_id: int) -> dict[str, Any]:
     return OrderOutput(selectors.order_details(tenant=request.tenant, order_id=order_id)).data
 
 
-def _get(request: Request, order_id: int) -> Order:
+def _get(request: SignedInApiRequest, order_id: int) -> Order:
     return selectors.get_order(tenant=request.tenant, user=request.user, roles=request.roles.names, order_id=order_id)
 
 
-def _viewer(request: Request) -> selectors.OrderViewer:
+def _viewer(request: SignedInApiRequest) -> selectors.OrderViewer:
     return selectors.order_viewer(tenant=request.tenant, user=request.user, roles=request.roles.names)
 
 
-def _require_store_side(request: Request, order: Order) -> None:
+def _require_store_side(request: SignedInApiRequest, order: Order) -> None:
     """Store actions: HQ, or staff of the store the order is routed to (a consumer who also
     works in a store sees their own orders, but does not act for another store)."""
     if not _viewer(request).may_act_for_store(order):
@@ -204,7 +204,7 @@ class OrderListApi(TenantApi):
         )
 
     @extend_schema(parameters=ORDER_FILTERS, responses={200: OrderOutput(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInApiRequest) -> Response:
         orders = selectors.list_orders(
             tenant=request.tenant, user=request.user, roles=request.roles.names, filters=request.query_params
         )
@@ -212,7 +212,7 @@ class OrderListApi(TenantApi):
 
     @extend_schema(request=Input, responses={201: OrderOutput})
     @idempotent
-    def post(self, request: Request) -> Response:
+    def post(self, request: TenantApiRequest) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -243,7 +243,7 @@ class OrderDetailApi(TenantApi):
     resource_model = Order
 
     @extend_schema(responses={200: OrderOutput})
-    def get(self, request: Request, order_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, order_id: int) -> Response:
         return Response(OrderOutput(_get(request, order_id)).data)
 
 
@@ -260,7 +260,7 @@ class _StoreTransitionApi(TenantApi):
     transition: ClassVar[Callable[..., Any]]
 
     @extend_schema(request=None, responses={200: OrderOutput})
-    def post(self, request: Request, order_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, order_id: int) -> Response:
         order = _get(request, order_id)
         _require_store_side(request, order)
         type(self).transition(tenant=request.tenant, order=order, by=request.user)
@@ -284,7 +284,7 @@ class OrderRejectApi(TenantApi):
         reason = serializers.CharField(max_length=250)
 
     @extend_schema(request=Input, responses={200: OrderOutput})
-    def post(self, request: Request, order_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, order_id: int) -> Response:
         order = _get(request, order_id)
         _require_store_side(request, order)
         data = self.Input(data=request.data)
@@ -317,7 +317,7 @@ class OrderCancelApi(TenantApi):
         reason = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
 
     @extend_schema(request=Input, responses={200: OrderOutput})
-    def post(self, request: Request, order_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, order_id: int) -> Response:
         order = _get(request, order_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -344,7 +344,7 @@ class OrderRefundApi(TenantApi):
         reason = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
 
     @extend_schema(request=Input, responses={201: RefundOutput})
-    def post(self, request: Request, order_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, order_id: int) -> Response:
         order = _get(request, order_id)
         _require_store_side(request, order)
         data = self.Input(data=request.data)
@@ -372,7 +372,7 @@ class OrderAssignApi(TenantApi):
         store = serializers.IntegerField(min_value=1)
 
     @extend_schema(request=Input, responses={200: OrderOutput})
-    def post(self, request: Request, order_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, order_id: int) -> Response:
         order = _get(request, order_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypedDict
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -16,7 +17,15 @@ from o2o.models import TenantOwned, User
 from orders.choices import Channel, Fulfilment, OrderStatus, RoutingRule
 from stores.models import Store
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+
+class MoneyOptions(TypedDict):
+    """The keyword arguments of an amount's DecimalField (typed, so that `**MONEY` is checked)."""
+
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: MoneyOptions = {"max_digits": 14, "decimal_places": 2}
 
 
 class Order(TenantOwned):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Count
@@ -202,7 +202,7 @@ def rank(
             return Decision(guide_store.id, RoutingRule.BOUND_GUIDE, considered)
 
     if location.has_point:
-        shortest = min(distances[s.id] for s in viable)
+        shortest = min(cast(float, distances[s.id]) for s in viable)  # with a point, every store has one
         nearest = _tie_break([s for s in viable if distances[s.id] == shortest], open_orders)
     else:  # a pick-up order without a location: no distance to rank by, only the tie-break
         nearest = _tie_break(viable, open_orders)

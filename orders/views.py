@@ -20,14 +20,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -40,6 +40,7 @@ from o2o.errors import AppError, NotFound, Unprocessable
 from o2o.models import Tenant
 from o2o.money import round_money
 from o2o.portals.access import portal_page
+from o2o.tenancy.request import PortalRequest, SignedInPortalRequest
 from orders import selectors, services
 from orders.choices import Channel, Exclusion, Fulfilment, OrderStatus, RoutingRule
 from orders.forms import AssignForm, CheckoutForm, HqOrderFilterForm, RejectForm, show_service_error
@@ -90,7 +91,7 @@ def countdown(accept_by: dt.datetime | None, now: dt.datetime) -> tuple[str, boo
     return _("overdue by %(minutes)d:%(seconds)02d") % {"minutes": late // 60, "seconds": late % 60}, True, True
 
 
-def _order_or_404(request: HttpRequest, order_id: int, *, roles: Iterable[str] | None = None) -> Order:
+def _order_or_404(request: SignedInPortalRequest, order_id: int, *, roles: Iterable[str] | None = None) -> Order:
     try:
         return selectors.get_order(
             tenant=request.tenant,
@@ -129,7 +130,7 @@ def timeline(tenant: Tenant, events: Iterable[OrderEvent]) -> list[TimelineEntry
 # --- consumers: checkout ----------------------------------------------------------------------
 
 
-def _is_consumer(request: HttpRequest) -> bool:
+def _is_consumer(request: PortalRequest) -> bool:
     return request.user.is_authenticated and Role.CONSUMER in request.roles.names
 
 
@@ -265,13 +266,13 @@ def store_picker(*, tenant: Tenant, form: CheckoutForm) -> Picker:
     return picker
 
 
-def _remember(request: HttpRequest, order: Order) -> None:
+def _remember(request: PortalRequest, order: Order) -> None:
     """Let this browser see the order it just placed, with or without an account."""
     placed = [order.pk, *[pk for pk in request.session.get(PLACED_KEY, []) if pk != order.pk]]
     request.session[PLACED_KEY] = placed[:PLACED_KEPT]
 
 
-def _checkout_form(request: HttpRequest, data: Any) -> CheckoutForm:
+def _checkout_form(request: PortalRequest, data: Any) -> CheckoutForm:
     tenant = request.tenant
     return CheckoutForm(
         data,
@@ -281,7 +282,7 @@ def _checkout_form(request: HttpRequest, data: Any) -> CheckoutForm:
 
 
 @portal_page(PUBLIC)
-def shop_checkout(request: HttpRequest) -> HttpResponse:
+def shop_checkout(request: PortalRequest) -> HttpResponse:
     """Checkout. GET (or an htmx refresh) shows the form with the store picker for the cart so far;
     POST places the order (`orders.services.checkout`) and goes to its confirmation page.
 
@@ -296,7 +297,7 @@ def shop_checkout(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         data = request.POST.copy()
         if data.get("pick_store"):  # one of the alternatives offered after a refusal
-            data["store"] = data["pick_store"]
+            data["store"] = cast(str, data["pick_store"])  # the stubs allow a list for a key without values
         form = _checkout_form(request, data)
         if form.validate_for_order(needs_contact=needs_contact):
             values = form.cleaned_data
@@ -367,7 +368,7 @@ def _refusal(*, tenant: Tenant, error: Unprocessable) -> dict[str, Any]:
 # --- consumers: their orders ------------------------------------------------------------------
 
 
-def _shop_order(request: HttpRequest, order_id: int) -> Order | None:
+def _shop_order(request: PortalRequest, order_id: int) -> Order | None:
     """The order if this browser placed it or it is the signed-in consumer's own; None when the
     visitor should sign in first; Http404 when it is not theirs (or not this brand's)."""
     if order_id in request.session.get(PLACED_KEY, []):
@@ -377,11 +378,12 @@ def _shop_order(request: HttpRequest, order_id: int) -> Order | None:
             raise Http404(error.detail) from error
     if not request.user.is_authenticated:
         return None
-    return _order_or_404(request, order_id, roles={Role.CONSUMER} & request.roles.names)
+    signed_in = cast(SignedInPortalRequest, request)  # checked just above
+    return _order_or_404(signed_in, order_id, roles={Role.CONSUMER} & request.roles.names)
 
 
 @portal_page(PUBLIC)
-def shop_order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+def shop_order_detail(request: PortalRequest, order_id: int) -> HttpResponse:
     """The confirmation and tracking page of an order: number, store, lines, total, and every
     step so far (its audit trail), re-read every few seconds while the order is open."""
     order = _shop_order(request, order_id)
@@ -406,7 +408,7 @@ shop_order_detail.resource_model = Order  # type: ignore[attr-defined]
 
 
 @portal_page(Role.CONSUMER)
-def shop_order_list(request: HttpRequest) -> HttpResponse:
+def shop_order_list(request: SignedInPortalRequest) -> HttpResponse:
     """The signed-in consumer's own orders, newest first (as a consumer, whatever other roles)."""
     orders = selectors.list_orders(tenant=request.tenant, user=request.user, roles={Role.CONSUMER}, filters={})
     page = Paginator(orders, SHOP_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -426,7 +428,7 @@ class QueueRow:
     overdue: bool = False
 
 
-def _queue_context(request: HttpRequest) -> dict[str, Any]:
+def _queue_context(request: SignedInPortalRequest) -> dict[str, Any]:
     """The staff member's store, its routed orders (soonest deadline first) and those in progress."""
     tenant = request.tenant
     post = staff_post(tenant=tenant, user=request.user)
@@ -462,7 +464,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
     return context
 
 
-def _render_queue(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+def _render_queue(request: SignedInPortalRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     context = _queue_context(request) | {"error": error}
     if request.htmx:
         # htmx swaps only 2xx answers: the refusal is in the partial, the status says it too
@@ -476,7 +478,7 @@ def _render_queue(request: HttpRequest, *, error: str = "", status: int = 200) -
 
 
 @portal_page(Role.STORE_MANAGER, Role.GUIDE)
-def store_order_queue(request: HttpRequest) -> HttpResponse:
+def store_order_queue(request: SignedInPortalRequest) -> HttpResponse:
     """The store's incoming orders with the time left to accept each, and those in progress.
 
     The queue re-renders itself every few seconds (htmx polling gets the partial only). Guides
@@ -485,7 +487,7 @@ def store_order_queue(request: HttpRequest) -> HttpResponse:
     return _render_queue(request)
 
 
-def _act(request: HttpRequest, order: Order, action: str) -> str:
+def _act(request: SignedInPortalRequest, order: Order, action: str) -> str:
     """Run the store's `action` on `order`; the success message. Raises AppError, or
     ValidationError for a missing reason."""
     tenant, user = request.tenant, request.user
@@ -512,7 +514,7 @@ def _act(request: HttpRequest, order: Order, action: str) -> str:
 
 
 @portal_page(Role.STORE_MANAGER)
-def store_order_action(request: HttpRequest, order_id: int) -> HttpResponse:
+def store_order_action(request: SignedInPortalRequest, order_id: int) -> HttpResponse:
     """POST `action` (accept, reject with `reason`, ready, complete) on an order of the manager's
     store, then the queue again: with the message of a 409 (nothing changed) when not allowed."""
     order = _order_or_404(request, order_id, roles=request.roles.names & STORE_ROLES)
@@ -544,7 +546,7 @@ def _hq_stores(tenant: Tenant, *, active_only: bool = False) -> list[Store]:
 
 
 @portal_page(*HQ)
-def hq_order_list(request: HttpRequest) -> HttpResponse:
+def hq_order_list(request: SignedInPortalRequest) -> HttpResponse:
     """Every order of the brand, newest first, filtered by status, store, the days placed, channel
     and fulfilment; 25 a page."""
     tenant = request.tenant
@@ -601,7 +603,7 @@ def routing_rows(order: Order, stores: dict[int, Store]) -> list[RoutingRow]:
 
 
 @portal_page(*HQ)
-def hq_order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+def hq_order_detail(request: SignedInPortalRequest, order_id: int) -> HttpResponse:
     """One order: its lines, where it is, its routing record (every store considered, its distance,
     why it was excluded, the rule that chose) and its audit trail."""
     tenant = request.tenant
@@ -628,7 +630,7 @@ hq_order_detail.resource_model = Order  # type: ignore[attr-defined]
 
 
 def _unroutable_page(
-    request: HttpRequest, *, error: str = "", status: int = 200, form_for: Callable | None = None
+    request: SignedInPortalRequest, *, error: str = "", status: int = 200, form_for: Callable | None = None
 ) -> HttpResponse:
     tenant = request.tenant
     stores = _hq_stores(tenant, active_only=True)
@@ -653,14 +655,14 @@ def _unroutable_page(
 
 
 @portal_page(*HQ)
-def hq_unroutable_orders(request: HttpRequest) -> HttpResponse:
+def hq_unroutable_orders(request: SignedInPortalRequest) -> HttpResponse:
     """The orders no store would take (every candidate declined or let them expire), newest
     first, each with a choice of the stores HQ may assign it to."""
     return _unroutable_page(request)
 
 
 @portal_page(*HQ)
-def hq_order_assign(request: HttpRequest, order_id: int) -> HttpResponse:
+def hq_order_assign(request: SignedInPortalRequest, order_id: int) -> HttpResponse:
     """POST `o<id>-store`: assign the unroutable order to that store (`orders.services.assign_store`),
     then back to the unroutable queue; a refusal (409: not unroutable any more, closed store, no
     stock there) is shown there with nothing changed."""

@@ -7,7 +7,7 @@ kind's opening contract, opening hours are checked, stock is never set below wha
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -18,6 +18,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from o2o.admin_site import TenantAdmin, TenantInline, TenantModelForm, is_hq
 from o2o.errors import InvalidInput
+from o2o.tenancy.request import AdminRequest
 from stores import services
 from stores.imports import StoreResource
 from stores.models import Stock, Store, StoreContract, StoreStaff, TerritoryDistrict
@@ -159,10 +160,10 @@ class StoreAdmin(ImportExportModelAdmin, TenantAdmin):
         return super().get_queryset(request).prefetch_related("territory")
 
     def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_import_resource_kwargs(request, **kwargs), "tenant": request.tenant}
+        return {**super().get_import_resource_kwargs(request, **kwargs), "tenant": cast(AdminRequest, request).tenant}
 
     def get_export_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_export_resource_kwargs(request, **kwargs), "tenant": request.tenant}
+        return {**super().get_export_resource_kwargs(request, **kwargs), "tenant": cast(AdminRequest, request).tenant}
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return self._may_write(request)
@@ -174,15 +175,15 @@ class StoreAdmin(ImportExportModelAdmin, TenantAdmin):
         assert isinstance(obj, Store)
         data = _store_input(obj, form.cleaned_data)
         if change:
-            saved = services.update_store(tenant=request.tenant, store=obj, data=data)
+            saved = services.update_store(tenant=cast(AdminRequest, request).tenant, store=obj, data=data)
         else:
-            saved = services.create_store(tenant=request.tenant, data=data)
+            saved = services.create_store(tenant=cast(AdminRequest, request).tenant, data=data)
         obj.pk, obj.tenant = saved.pk, saved.tenant  # the inlines (territory) are saved against it next
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for inline_form in formset.forms:
             if inline_form.instance.pk is None:
-                inline_form.instance.tenant = request.tenant
+                inline_form.instance.tenant = cast(AdminRequest, request).tenant
         super().save_formset(request, form, formset, change)
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
@@ -249,7 +250,7 @@ class StockAdmin(TenantAdmin):
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         assert isinstance(obj, Stock)
         (row,) = services.set_stock(
-            tenant=request.tenant,
+            tenant=cast(AdminRequest, request).tenant,
             store=obj.store,
             levels=[services.StockLevel(sku_id=obj.sku_id, on_hand=form.cleaned_data["on_hand"])],
         )

@@ -41,6 +41,7 @@ from o2o.api.base import PUBLIC, TenantApi
 from o2o.api.pagination import Pagination
 from o2o.choices import HQ_ROLES, STORE_ROLES, Role
 from o2o.errors import Forbidden
+from o2o.tenancy.request import TenantApiRequest
 from stores import imports, selectors, services
 from stores.access import can_manage_store, is_hq, managed_store_id, visible_store_ids
 from stores.choices import Capability, StaffRole, StoreKind
@@ -55,7 +56,7 @@ HQ_AND_STORE_STAFF = HQ | STORE_ROLES
 # --- who sees what ----------------------------------------------------------------------------
 
 
-def _contract_store_ids(request: Request) -> set[int] | None:
+def _contract_store_ids(request: TenantApiRequest) -> set[int] | None:
     """The stores whose contract the caller may see: None for every store (HQ)."""
     roles = request.roles.names
     if is_hq(roles):
@@ -64,12 +65,12 @@ def _contract_store_ids(request: Request) -> set[int] | None:
     return {managed} if managed is not None else set()
 
 
-def _require_manager_of(request: Request, store: Store) -> None:
+def _require_manager_of(request: TenantApiRequest, store: Store) -> None:
     if not can_manage_store(tenant=request.tenant, user=request.user, roles=request.roles.names, store=store):
         raise Forbidden("Only HQ and this store's manager may do this.")
 
 
-def _require_staff_of(request: Request, store: Store) -> None:
+def _require_staff_of(request: TenantApiRequest, store: Store) -> None:
     visible = visible_store_ids(tenant=request.tenant, user=request.user, roles=request.roles.names)
     if visible is not None and store.pk not in visible:
         raise Forbidden("Only HQ and this store's staff may see this.")
@@ -227,7 +228,7 @@ class StoreInput(serializers.Serializer):
 STORE_FIELDS = [name for name in StoreInput().fields if name != "contract"]
 
 
-def _store_output(request: Request, store: Store) -> dict[str, Any]:
+def _store_output(request: TenantApiRequest, store: Store) -> dict[str, Any]:
     """One store (fetched afresh, with its territory and the contract in force today) as output."""
     visible = _contract_store_ids(request)
     store = selectors.get_store(tenant=request.tenant, store_id=store.pk)
@@ -272,7 +273,7 @@ class StoreListApi(TenantApi):
     resource_model = Store
 
     @extend_schema(parameters=NEAR_PARAMETERS, responses={200: NearStoreOutput(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: TenantApiRequest) -> Response:
         filters = {key: request.query_params.get(key, "") for key in ("kind", "city", "region", "capability", "q")}
         filters["has_stock"] = request.query_params.get("has_stock", "")
         hq = is_hq(request.roles.names)
@@ -286,7 +287,7 @@ class StoreListApi(TenantApi):
             stores = selectors.with_current_contracts(tenant=request.tenant, stores=stores, on=today)
         return self.paginate(stores, partial(StoreOutput, context=context))
 
-    def _near(self, request: Request, filters: dict[str, str], context: dict[str, Any]) -> Response:
+    def _near(self, request: TenantApiRequest, filters: dict[str, str], context: dict[str, Any]) -> Response:
         lat, lng = _parse_near(request.query_params["near"])
         paginator = Pagination()
         page_size = paginator.get_page_size(request) or Pagination.page_size
@@ -335,7 +336,7 @@ class StoreListApi(TenantApi):
         )
 
     @extend_schema(request=StoreInput, responses={201: StoreOutput})
-    def post(self, request: Request) -> Response:
+    def post(self, request: TenantApiRequest) -> Response:
         data = StoreInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -366,12 +367,12 @@ class StoreDetailApi(TenantApi):
     error_responses: ClassVar = {"PATCH": {409: "A contract version starting before the latest one"}}
 
     @extend_schema(responses={200: StoreOutput})
-    def get(self, request: Request, store_id: int) -> Response:
+    def get(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
         return Response(_store_output(request, store))
 
     @extend_schema(request=StoreInput(partial=True), responses={200: StoreOutput})
-    def patch(self, request: Request, store_id: int) -> Response:
+    def patch(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
         data = StoreInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -386,7 +387,7 @@ class StoreDetailApi(TenantApi):
         return Response(_store_output(request, store))
 
     @extend_schema(responses={200: StoreOutput, 204: None})
-    def delete(self, request: Request, store_id: int) -> Response:
+    def delete(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
         if services.delete_store(tenant=request.tenant, store=store):
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -400,7 +401,7 @@ class StoreContractsApi(TenantApi):
     resource_model = Store
 
     @extend_schema(responses={200: ContractOutput(many=True)})
-    def get(self, request: Request, store_id: int) -> Response:
+    def get(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
         _require_manager_of(request, store)
         return self.paginate(selectors.list_contracts(tenant=request.tenant, store=store), ContractOutput)
@@ -424,13 +425,13 @@ class StoreStaffApi(TenantApi):
         role = serializers.ChoiceField(choices=StaffRole.choices)
 
     @extend_schema(responses={200: StaffOutput(many=True)})
-    def get(self, request: Request, store_id: int) -> Response:
+    def get(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
         _require_manager_of(request, store)
         return self.paginate(selectors.list_staff(tenant=request.tenant, store=store), StaffOutput)
 
     @extend_schema(request=Input, responses={201: StaffOutput})
-    def post(self, request: Request, store_id: int) -> Response:
+    def post(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -456,13 +457,13 @@ class StoreStockApi(TenantApi):
         on_hand = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
 
     @extend_schema(responses={200: StockOutput(many=True)})
-    def get(self, request: Request, store_id: int) -> Response:
+    def get(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
         _require_staff_of(request, store)
         return self.paginate(selectors.list_stock(tenant=request.tenant, store=store), StockOutput)
 
     @extend_schema(request=Input(many=True), responses={200: StockOutput(many=True)})
-    def put(self, request: Request, store_id: int) -> Response:
+    def put(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
         _require_manager_of(request, store)
         rows = _validate_rows(self.Input, request.data)
@@ -487,13 +488,13 @@ class StoreServicesApi(TenantApi):
         capacity = serializers.IntegerField(min_value=1, max_value=10_000)
 
     @extend_schema(responses={200: StoreServiceOutput(many=True)})
-    def get(self, request: Request, store_id: int) -> Response:
+    def get(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
         offering = selectors.list_store_services(tenant=request.tenant, store=store)
         return Response(StoreServiceOutput(offering, many=True).data)
 
     @extend_schema(request=Input(many=True), responses={200: StoreServiceOutput(many=True)})
-    def put(self, request: Request, store_id: int) -> Response:
+    def put(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
         _require_manager_of(request, store)
         data = request.data
@@ -531,7 +532,7 @@ class StoreImportApi(TenantApi):
             400: OpenApiResponse(ImportErrorBody, description="Bad rows (every one listed) or an unusable file"),
         },
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: TenantApiRequest) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
@@ -553,7 +554,7 @@ class StoreExportApi(TenantApi):
         parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"], description="default csv")],
         responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, imports.XLSX_MEDIA_TYPE): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: TenantApiRequest) -> HttpResponse:
         file_format = request.query_params.get("format", "csv")
         if file_format not in imports.EXPORT_FORMATS:
             raise serializers.ValidationError({"format": ["csv or xlsx."]})

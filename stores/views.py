@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -29,6 +29,7 @@ from o2o.choices import Role
 from o2o.errors import AppError, NotFound
 from o2o.models import Tenant
 from o2o.portals.access import portal_page
+from o2o.tenancy.request import PortalRequest, SignedInPortalRequest
 from stores import selectors, services
 from stores.access import staff_post
 from stores.choices import WEEKDAYS, Capability, StoreKind
@@ -103,7 +104,7 @@ def _cities(*, tenant: Tenant, active_only: bool) -> list[str]:
 
 
 @portal_page(*HQ)
-def hq_store_list(request: HttpRequest) -> HttpResponse:
+def hq_store_list(request: SignedInPortalRequest) -> HttpResponse:
     """The brand's stores, filtered by kind, city, capability, active and a search, 25 a page."""
     filters = {key: value for key in HQ_FILTERS if (value := request.GET.get(key, "").strip())}
     try:
@@ -126,7 +127,7 @@ def hq_store_list(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page(*HQ)
-def hq_store_create(request: HttpRequest) -> HttpResponse:
+def hq_store_create(request: SignedInPortalRequest) -> HttpResponse:
     """A new store; its contract starts with the defaults of its kind (rules.md 5.2)."""
     form = StoreForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +143,7 @@ def hq_store_create(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page(*HQ)
-def hq_store_edit(request: HttpRequest, store_id: int) -> HttpResponse:
+def hq_store_edit(request: SignedInPortalRequest, store_id: int) -> HttpResponse:
     """One store: its fields, its contract terms and its staff, each with its own form.
 
     A POST names the form it submits in `action` (`store`, `contract` or `staff`); a valid one
@@ -218,7 +219,7 @@ hq_store_edit.resource_model = Store  # type: ignore[attr-defined]
 # --- the store dashboard ------------------------------------------------------------------------
 
 
-def _managed_store(request: HttpRequest) -> Store | None:
+def _managed_store(request: PortalRequest) -> Store | None:
     """The store whose manager is signing in, or None when they hold no active manager post."""
     post = staff_post(tenant=request.tenant, user=request.user)
     return post.store if post is not None and post.role == Role.STORE_MANAGER else None
@@ -240,7 +241,7 @@ def _stock_row(*, tenant: Tenant, store: Store, sku_id: int) -> Stock:
 
 
 @portal_page(Role.STORE_MANAGER)
-def store_dashboard(request: HttpRequest) -> HttpResponse:
+def store_dashboard(request: SignedInPortalRequest) -> HttpResponse:
     """The manager's store: its stock (on hand editable in place), its staff and its QR code."""
     store = _managed_store(request)
     context: dict[str, object] = {"portal": "store", "store": store}
@@ -252,7 +253,7 @@ def store_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page(Role.STORE_MANAGER)
-def store_stock_row(request: HttpRequest, sku_id: int) -> HttpResponse:
+def store_stock_row(request: SignedInPortalRequest, sku_id: int) -> HttpResponse:
     """One row of the manager's stock table (htmx): GET shows it, POST sets its on-hand count.
 
     An invalid count or one below what is reserved shows the error in the row and changes
@@ -289,7 +290,7 @@ store_stock_row.resource_model = Sku  # type: ignore[attr-defined]
 
 
 @portal_page(Role.STORE_MANAGER)
-def store_qr_print(request: HttpRequest) -> HttpResponse:
+def store_qr_print(request: SignedInPortalRequest) -> HttpResponse:
     """A printable page with the store's name, address and a big QR code of its public page."""
     store = _managed_store(request)
     context: dict[str, object] = {"portal": "store", "store": store}
@@ -302,7 +303,7 @@ def store_qr_print(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page(PUBLIC)
-def shop_store_list(request: HttpRequest) -> HttpResponse:
+def shop_store_list(request: PortalRequest) -> HttpResponse:
     """Stores near me: by the browser's position (`?lat=&lng=`, nearest first with the distance),
     or by a city picked from the list; optionally only those with a capability. An htmx request
     gets the results only."""
@@ -349,7 +350,7 @@ def shop_store_list(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page(PUBLIC)
-def shop_store_detail(request: HttpRequest, store_id: int) -> HttpResponse:
+def shop_store_detail(request: PortalRequest, store_id: int) -> HttpResponse:
     """A store's public page: address, the week's hours, its services, what is in stock, its QR code."""
     store = _store_or_404(tenant=request.tenant, store_id=store_id)
     in_stock = [
@@ -375,7 +376,7 @@ def shop_store_detail(request: HttpRequest, store_id: int) -> HttpResponse:
 shop_store_detail.resource_model = Store  # type: ignore[attr-defined]
 
 
-def _qr_response(request: HttpRequest, store_id: int, *, kind: str) -> HttpResponse:
+def _qr_response(request: PortalRequest, store_id: int, *, kind: str) -> HttpResponse:
     store = _store_or_404(tenant=request.tenant, store_id=store_id)
     url = store_page_url(request=request, tenant=request.tenant, store_id=store.pk)
     if kind == "svg":
@@ -391,7 +392,7 @@ def _qr_response(request: HttpRequest, store_id: int, *, kind: str) -> HttpRespo
 
 
 @portal_page(PUBLIC)
-def store_qr_svg(request: HttpRequest, store_id: int) -> HttpResponse:
+def store_qr_svg(request: PortalRequest, store_id: int) -> HttpResponse:
     """The store's QR code as SVG: the absolute URL of its public page on the brand's host."""
     return _qr_response(request, store_id, kind="svg")
 
@@ -400,7 +401,7 @@ store_qr_svg.resource_model = Store  # type: ignore[attr-defined]
 
 
 @portal_page(PUBLIC)
-def store_qr_png(request: HttpRequest, store_id: int) -> HttpResponse:
+def store_qr_png(request: PortalRequest, store_id: int) -> HttpResponse:
     """The store's QR code as PNG (10 pixels a module)."""
     return _qr_response(request, store_id, kind="png")
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from django.db import connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -178,7 +179,7 @@ def run_concurrently(transactional_db: None) -> Callable[[int, Callable[[], Any]
 
 
 @pytest.fixture
-def pg(db: None) -> Iterator[Any]:
+def pg(db: None) -> BaseDatabaseWrapper:
     """The default connection, asserting it is PostgreSQL (for tests marked `postgres`)."""
     assert connection.vendor == "postgresql"
     return connection

@@ -18,6 +18,7 @@ from o2o.api.idempotency import idempotent
 from o2o.choices import ALL_ROLES
 from o2o.errors import AppError
 from o2o.services import SignUp, sign_up_consumer
+from o2o.tenancy.request import SignedInApiRequest, TenantApiRequest
 from o2o.tenancy.selectors import list_tenants_of_user
 
 
@@ -78,7 +79,7 @@ class SignupApi(TenantApi):
 
     @extend_schema(request=Input, responses={201: Output}, auth=[])
     @idempotent
-    def post(self, request: Request) -> Response:
+    def post(self, request: TenantApiRequest) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -104,7 +105,7 @@ class MeApi(TenantApi):
         roles = serializers.ListField(child=serializers.CharField())
 
     @extend_schema(responses={200: Output})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInApiRequest) -> Response:
         user = request.user
         body = {
             "id": user.pk,

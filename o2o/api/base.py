@@ -28,7 +28,7 @@ class TenantApi(APIView):
         from o2o.api.pagination import Pagination
 
         paginator = Pagination()
-        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        page: list[Any] | None = paginator.paginate_queryset(queryset, self.request, view=self)
         return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 

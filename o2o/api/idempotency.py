@@ -35,11 +35,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from o2o.errors import Conflict, InvalidInput
 from o2o.models import IdempotencyRecord, Tenant
+from o2o.tenancy.request import TenantApiRequest
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -96,7 +96,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
     """Decorate a tenant API view's `post` so that it honours the `Idempotency-Key` header."""
 
     @wraps(handler)
-    def wrapper(view: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def wrapper(view: Any, request: TenantApiRequest, *args: Any, **kwargs: Any) -> Response:
         key = request.headers.get(HEADER)
         if key is None:
             return handler(view, request, *args, **kwargs)

@@ -7,11 +7,13 @@ reads the same declaration and proves it is enforced.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+
+from o2o.tenancy.request import TenantApiRequest
 
 PUBLIC = "public"
 
@@ -49,7 +51,7 @@ class HasTenantRole(BasePermission):
             return True
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        held = request.roles.names
+        held = cast(TenantApiRequest, request).roles.names  # set by TenantMiddleware on every request
         if not held:
             raise NoRoleInTenant()
         if not held & allowed:

@@ -6,13 +6,13 @@ from typing import ClassVar
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from o2o.api.base import TenantApi
 from o2o.choices import HQ_ROLES, Role
 from o2o.models import Tenant, TenantRole, User
 from o2o.services import grant_role, revoke_role, update_tenant_settings
+from o2o.tenancy.request import SignedInApiRequest
 from o2o.tenancy.selectors import get_tenant_role, list_tenant_roles
 
 HQ_ADMIN = frozenset({Role.HQ_ADMIN})
@@ -61,11 +61,11 @@ class SettingsApi(TenantApi):
     allowed_roles: ClassVar = {"GET": HQ_ADMIN, "PATCH": HQ_ADMIN}
 
     @extend_schema(responses={200: SettingsSerializer})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInApiRequest) -> Response:
         return Response(SettingsSerializer(request.tenant).data)
 
     @extend_schema(request=SettingsSerializer, responses={200: SettingsSerializer})
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: SignedInApiRequest) -> Response:
         data = SettingsSerializer(request.tenant, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         tenant = update_tenant_settings(tenant=request.tenant, changes=dict(data.validated_data))
@@ -92,11 +92,11 @@ class RoleListApi(TenantApi):
         role = serializers.ChoiceField(choices=[(role.value, role.label) for role in Role if role in HQ_ROLES])
 
     @extend_schema(responses={200: RoleOutput(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInApiRequest) -> Response:
         return self.paginate(list_tenant_roles(tenant=request.tenant, roles=HQ_ROLES), RoleOutput)
 
     @extend_schema(request=Input, responses={201: RoleOutput})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInApiRequest) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         user = User.objects.filter(username=data.validated_data["username"], is_active=True).first()
@@ -114,11 +114,11 @@ class RoleDetailApi(TenantApi):
     error_responses: ClassVar = {"DELETE": {409: "The brand's last HQ admin"}}
 
     @extend_schema(responses={200: RoleOutput})
-    def get(self, request: Request, role_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, role_id: int) -> Response:
         return Response(RoleOutput(get_tenant_role(tenant=request.tenant, role_id=role_id, roles=HQ_ROLES)).data)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, role_id: int) -> Response:
+    def delete(self, request: SignedInApiRequest, role_id: int) -> Response:
         tenant_role = get_tenant_role(tenant=request.tenant, role_id=role_id, roles=HQ_ROLES)
         revoke_role(tenant=request.tenant, tenant_role=tenant_role, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from o2o.api.permissions import PUBLIC
+from o2o.tenancy.request import TenantRequest
 
 
 def portal_page(
@@ -28,7 +29,7 @@ def portal_page(
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
-        def gate(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def gate(request: TenantRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.tenant is None:
                 if request.user.is_authenticated:
                     return redirect("choose-tenant")

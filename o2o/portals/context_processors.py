@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from o2o.choices import HQ_ROLES, Role
+from o2o.tenancy.request import TenantRequest
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def role_labels(roles: frozenset[str]) -> list[str | Promise]:
     return [role.label for role in Role if role in roles]
 
 
-def portal(request: HttpRequest) -> dict[str, Any]:
+def portal(request: TenantRequest) -> dict[str, Any]:
     tenant = getattr(request, "tenant", None)
     roles = request.roles.names if hasattr(request, "roles") else frozenset()
     current = portal_of(request.path)

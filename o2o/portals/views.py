@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from o2o.api.permissions import PUBLIC
 from o2o.choices import HQ_ROLES, Role
 from o2o.portals.access import portal_page
 from o2o.tenancy.middleware import SESSION_TENANT_KEY
+from o2o.tenancy.request import SignedInPortalRequest, SignedInRequest, TenantRequest
 from o2o.tenancy.selectors import list_tenant_roles, list_tenants_of_user
 
 
@@ -35,7 +36,7 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def choose_tenant(request: HttpRequest) -> HttpResponse:
+def choose_tenant(request: SignedInRequest) -> HttpResponse:
     """Pick the brand to work in (a person may hold roles in several); one brand is picked at once."""
     tenants = list_tenants_of_user(user=request.user)
     if len(tenants) == 1 and not request.GET.get("all"):
@@ -47,7 +48,7 @@ def choose_tenant(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def switch_tenant(request: HttpRequest) -> HttpResponse:
+def switch_tenant(request: SignedInRequest) -> HttpResponse:
     """Work in another of the user's brands; a brand where they hold no role is refused."""
     slug = request.POST.get("tenant", "")
     if slug in {tenant.slug for tenant in list_tenants_of_user(user=request.user)}:
@@ -57,7 +58,7 @@ def switch_tenant(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("choose-tenant") + "?all=1")
 
 
-def portal_home(request: HttpRequest) -> HttpResponse:
+def portal_home(request: TenantRequest) -> HttpResponse:
     """After login: the landing page of the user's main role in the current brand."""
     if request.tenant is None:
         return redirect("choose-tenant") if request.user.is_authenticated else redirect("shop-home")
@@ -65,23 +66,23 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 
 
 @portal_page(Role.HQ_ADMIN, Role.HQ_STAFF)
-def hq_home(request: HttpRequest) -> HttpResponse:
+def hq_home(request: SignedInPortalRequest) -> HttpResponse:
     team = list_tenant_roles(tenant=request.tenant, roles=HQ_ROLES)
     return render(request, "hq/home.html", {"portal": "hq", "team": team})
 
 
 @portal_page(Role.STORE_MANAGER)
-def store_home(request: HttpRequest) -> HttpResponse:
+def store_home(request: SignedInPortalRequest) -> HttpResponse:
     return render(request, "store/home.html", {"portal": "store"})
 
 
 @portal_page(Role.GUIDE)
-def guide_home(request: HttpRequest) -> HttpResponse:
+def guide_home(request: SignedInPortalRequest) -> HttpResponse:
     return render(request, "guide/home.html", {"portal": "guide"})
 
 
 @portal_page(PUBLIC, without_tenant=True)
-def shop_home(request: HttpRequest) -> HttpResponse:
+def shop_home(request: TenantRequest) -> HttpResponse:
     """The brand's shop front, open to anyone; with no brand known, a welcome and the way to log in."""
     if request.tenant is None:
         return render(request, "welcome.html", {"portal": "shop"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +14,9 @@ from o2o.db import first_row
 from o2o.models import Tenant
 from o2o.tenancy import tenant_scope
 from o2o.tenancy.selectors import roles_of
+
+if TYPE_CHECKING:
+    from o2o.tenancy.request import TenantRequest
 
 SESSION_TENANT_KEY = "o2o_tenant"
 
@@ -34,7 +38,7 @@ def tenant_slug_from_request(request: HttpRequest) -> str | None:
 class RequestRoles:
     """The roles of the request's user in the request's tenant, loaded on first use."""
 
-    def __init__(self, request: HttpRequest) -> None:
+    def __init__(self, request: TenantRequest) -> None:
         self._request = request
 
     @cached_property
@@ -57,7 +61,7 @@ class TenantMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: TenantRequest) -> HttpResponse:
         slug = tenant_slug_from_request(request)
         from_session = False
         if slug is None and not request.path.startswith("/api/") and hasattr(request, "session"):

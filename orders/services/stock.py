@@ -75,7 +75,7 @@ def _apply(*, tenant: Tenant, on_hand: Mapping[int, int], reserved: Mapping[int,
     if not pks:
         return
     assignments = ["updated_at = %s"]
-    params: list[object] = [connection.ops.adapt_datetimefield_value(timezone.now())]
+    params: list[str | int | None] = [connection.ops.adapt_datetimefield_value(timezone.now())]
     for field, deltas in (("on_hand", on_hand), ("reserved", reserved)):
         changed = sorted((pk, delta) for pk, delta in deltas.items() if delta)
         if changed:

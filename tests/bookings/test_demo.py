@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -43,7 +44,7 @@ def seed(tenant: Tenant, brand: DemoBrand) -> None:
         seed_bookings_for(tenant=tenant, brand=brand, now=NOW)
 
 
-def snapshot(tenant: Tenant) -> dict[str, list[dict[str, Any]]]:
+def snapshot(tenant: Tenant) -> dict[str, list[Mapping[str, Any]]]:
     with tenant_scope(tenant):
         return {
             "bookings": list(Booking.objects.order_by("pk").values()),

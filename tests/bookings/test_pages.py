@@ -10,7 +10,7 @@ The fixtures (tests/bookings/conftest.py): store SH01 (Asia/Shanghai) opens 10:0
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from html.parser import HTMLParser
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -87,7 +87,7 @@ def reload(tenant: Tenant, booking: Booking) -> Booking:
         return Booking.objects.get(pk=booking.pk)
 
 
-def snapshot(tenant: Tenant) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def snapshot(tenant: Tenant) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
     from bookings.models import SlotOccupancy
 
     with tenant_scope(tenant):

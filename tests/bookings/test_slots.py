@@ -20,7 +20,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def utc(*parts: int) -> dt.datetime:
-    return dt.datetime(*parts, tzinfo=UTC)
+    return dt.datetime(*parts, tzinfo=UTC)  # type: ignore[misc, arg-type]  # mypy: *parts might reach tzinfo
 
 
 def starts(slots: list[Slot]) -> list[tuple[dt.datetime, dt.datetime, int]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import pytest
@@ -30,7 +30,7 @@ def make_product(db: None) -> Callable[..., Product]:
         tenant: Tenant,
         name: str,
         category: Category,
-        skus: list[tuple[str, str, str]] = (),
+        skus: Sequence[tuple[str, str, str]] = (),
         *,
         is_active: bool = True,
         description: str = "",

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from tests.services import CHROMIUM
 
@@ -66,7 +67,7 @@ def chromium(django_db_setup: None) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def browser_page(chromium: Browser, live_server: object) -> Iterator[Page]:
+def browser_page(chromium: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A fresh page (own cookies) in an English-speaking browser, relative URLs on the live server."""
     context = chromium.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 800})
     context.set_default_timeout(TIMEOUT_MS)
@@ -75,7 +76,7 @@ def browser_page(chromium: Browser, live_server: object) -> Iterator[Page]:
     context.close()
 
 
-def brand_url(live_server: object, slug: str, path: str = "/") -> str:
+def brand_url(live_server: LiveServer, slug: str, path: str = "/") -> str:
     """The live server's address under a brand's host prefix (`<slug>.localhost:<port>`)."""
     parts = urlsplit(live_server.url)
     return f"{parts.scheme}://{slug}.localhost:{parts.port}{path}"

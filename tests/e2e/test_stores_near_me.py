@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Geolocation, Page, expect
 
 from catalog.models import Category, Product, Sku
 from o2o.choices import Role
@@ -21,7 +21,7 @@ from tests.e2e.conftest import TIMEOUT_MS, brand_url, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PEOPLES_SQUARE = {"latitude": 31.2304, "longitude": 121.4737}
+PEOPLES_SQUARE: Geolocation = {"latitude": 31.2304, "longitude": 121.4737}
 
 
 def open_store(tenant: Tenant, code: str, name: str, lat: float, lng: float, **fields: Any) -> Store:

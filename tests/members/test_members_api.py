@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pytest
 
 from members.models import Member
@@ -219,7 +222,7 @@ def consumer_of(brand: Brand) -> User:
     return User.objects.get(username="+8613812345678")
 
 
-def stored(brand: Brand) -> dict:
+def stored(brand: Brand) -> Mapping[str, Any]:
     with tenant_scope(brand.tenant):
         return Member.objects.filter(pk=brand.member.pk).values().get()
 

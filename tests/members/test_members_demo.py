@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import cast
 
 import pytest
 
@@ -12,6 +13,7 @@ from o2o.choices import Role
 from o2o.demo import DEMO_PASSWORD, DemoBrand
 from o2o.models import TenantRole, User
 from o2o.tenancy import tenant_scope
+from stores.models import Store
 
 
 def lumen() -> DemoBrand:
@@ -41,14 +43,14 @@ def test_each_demo_brand_gets_forty_members_over_its_stores(tenant, make_store):
         served = ServedBy.objects.count()
     assert [str(m.phone) for m in members] == [f"+86139000{n:05d}" for n in range(1, 41)]
     assert all(m.name and m.consent_recorded_at for m in members)
-    assert Counter(m.home_store.code for m in members) == {"S01": 13, "S02": 14, "S03": 13}
+    assert Counter(cast(Store, m.home_store).code for m in members) == {"S01": 13, "S02": 14, "S03": 13}
     assert Counter(m.consent_marketing for m in members) == {True: 27, False: 13}
     assert served == 40 + 8  # every home store, and 8 members served by a second store
     assert {m.home_store_id for m in members} == {s.pk for s in stores}
     # and the first three have a consumer account, the first one listed as the brand's consumer login
     accounts = [m for m in members if m.user_id]
-    assert [m.user.username for m in accounts] == ["+8613900000001", "+8613900000002", "+8613900000003"]
-    assert all(m.user.check_password(DEMO_PASSWORD) for m in accounts)
+    assert [cast(User, m.user).username for m in accounts] == ["+8613900000001", "+8613900000002", "+8613900000003"]
+    assert all(cast(User, m.user).check_password(DEMO_PASSWORD) for m in accounts)
     with tenant_scope(tenant):
         consumers = set(TenantRole.objects.filter(role=Role.CONSUMER).values_list("user__username", flat=True))
     assert consumers == {"+8613900000001", "+8613900000002", "+8613900000003"}

@@ -203,7 +203,7 @@ def test_round_money_to_another_unit():
 
 def test_round_money_refuses_a_float():
     with pytest.raises(TypeError, match="money must be a Decimal, not float"):
-        round_money(2.345)
+        round_money(2.345)  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 def test_round_money_refuses_nan_and_infinity():
@@ -215,12 +215,12 @@ def test_round_money_refuses_nan_and_infinity():
 
 def test_split_refuses_a_float_total():
     with pytest.raises(TypeError, match="money must be a Decimal, not float"):
-        split_by_weights(100.0, {1: 1})
+        split_by_weights(100.0, {1: 1})  # type: ignore[arg-type]  # the wrong type on purpose
 
 
 def test_split_refuses_a_float_weight():
     with pytest.raises(TypeError, match="a weight must be a Decimal, int or Fraction, not float"):
-        split_by_weights(Decimal("1.00"), {1: 0.5, 2: 1})
+        split_by_weights(Decimal("1.00"), {1: 0.5, 2: 1})  # type: ignore[dict-item]  # on purpose
 
 
 def test_split_refuses_a_negative_weight():

@@ -7,6 +7,8 @@ write naming a foreign id is refused and writes nothing; a user without a role i
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from django.test import Client
 
@@ -97,7 +99,7 @@ def test_another_brands_object_is_404_and_stays_unchanged(api, tenant, other_ten
     # given a row of the other brand, and a caller whose role may use this endpoint in its own brand
     assert endpoint.view.resource_model is not None, f"{endpoint} must name its resource_model"
     foreign = make_foreign(endpoint.view.resource_model, other_tenant)
-    caller = role_user(tenant, a_permitted_role(endpoint, method), "caller")
+    caller = role_user(tenant, cast(str, a_permitted_role(endpoint, method)), "caller")
     with in_tenant(other_tenant):
         before = endpoint.view.resource_model.objects.filter(pk=foreign.pk).values().first()
     # when the caller names it
@@ -119,7 +121,7 @@ def test_a_list_never_contains_a_foreign_row(api, tenant, other_tenant, endpoint
     model = endpoint.view.resource_model
     own = make_foreign(model, tenant)
     foreign = make_foreign(model, other_tenant)
-    caller = role_user(tenant, a_permitted_role(endpoint, "GET"), "lister")
+    caller = role_user(tenant, cast(str, a_permitted_role(endpoint, "GET")), "lister")
     # when the caller lists
     response = api(caller, tenant).get(endpoint.path(), {"page_size": 500})
     # then its own row is there and the foreign one is not
@@ -134,7 +136,7 @@ def test_a_list_never_contains_a_foreign_row(api, tenant, other_tenant, endpoint
 def test_a_write_naming_a_foreign_id_is_refused_and_writes_nothing(api, tenant, other_tenant, name):
     endpoint = next(e for e in API if e.name == name)
     method = next(m for m in ("POST", "PUT", "PATCH") if m in endpoint.methods)
-    caller = role_user(tenant, a_permitted_role(endpoint, method), "writer")
+    caller = role_user(tenant, cast(str, a_permitted_role(endpoint, method)), "writer")
     body = FOREIGN_WRITES[name](tenant, other_tenant)
     model = endpoint.view.resource_model
     with tenant_scope(tenant):

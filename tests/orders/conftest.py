@@ -24,7 +24,7 @@ from stores.models import Stock, Store
 from stores.services import StockLevel, create_staff, set_stock
 from tests.stores.factories import make_sku, make_store
 
-HOME = {"lat": 31.2304, "lng": 121.4737, "district": "310101"}
+HOME: dict[str, Any] = {"lat": 31.2304, "lng": 121.4737, "district": "310101"}
 CONSUMER_PHONE = "+8613800138000"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
+from typing import cast
 
 import pytest
 from django.core.management import call_command
@@ -72,9 +73,11 @@ def test_the_demo_has_a_month_of_orders_in_every_status_for_each_brand(demo_bran
         placed = sorted(order.created_at for order in orders)
         assert now - placed[0] >= dt.timedelta(days=28)
         assert all(o.number.startswith(timezone.localtime(o.created_at).strftime("%y%m%d")) for o in orders)
-        assert all(o.completed_at > o.created_at for o in orders if o.status == OrderStatus.COMPLETED)
+        assert all(
+            cast(dt.datetime, o.completed_at) > o.created_at for o in orders if o.status == OrderStatus.COMPLETED
+        )
         # routed ones still have time to be accepted; the stock held is exactly what open orders hold
-        assert all(o.accept_by > now for o in orders if o.status == OrderStatus.ROUTED)
+        assert all(cast(dt.datetime, o.accept_by) > now for o in orders if o.status == OrderStatus.ROUTED)
         assert reserved == open_quantities
         # fulfilments and channels mixed
         assert {o.fulfilment for o in orders} == set(Fulfilment.values)

@@ -4,6 +4,7 @@ slot without its order), move together, are cancelled together; the check-in mak
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +14,7 @@ from bookings.models import Booking, SlotOccupancy
 from bookings.services import book_visit, check_in
 from catalog.models import Service
 from o2o.tenancy import tenant_scope
-from orders.models import Order
+from orders.models import Order, OrderEvent
 from stores.models import Stock
 from stores.services import ServiceOffering, set_store_services
 from tests.orders.conftest import body
@@ -204,7 +205,7 @@ def test_the_check_in_of_an_accepted_experience_order_makes_it_ready(
     # then the order is ready: the customer is in the store trying the items
     assert brand.order(order["id"]).status == "ready"
     with tenant_scope(brand.tenant):
-        assert Order.objects.get(pk=order["id"]).events.last().note == "the customer checked in"
+        assert cast(OrderEvent, Order.objects.get(pk=order["id"]).events.last()).note == "the customer checked in"
 
 
 def test_a_check_in_before_the_store_accepted_leaves_the_order_routed(

@@ -4,6 +4,7 @@ and the beat schedule in the database. Running either twice changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 from unittest import mock
 
 import pytest
@@ -52,7 +53,7 @@ def test_an_order_not_accepted_in_time_goes_to_the_next_store_with_its_stock_and
     near = brand.store("NEAR", km=1.0, stock={brand.lamp: 5})
     far = brand.store("FAR", km=3.0, stock={brand.lamp: 5})
     order = _place(brand, shopper)
-    late = order.accept_by + dt.timedelta(seconds=2)
+    late = cast(dt.datetime, order.accept_by) + dt.timedelta(seconds=2)
     # when the expiry task runs
     _expire(brand, order, near.pk, late)
     # then the order is at FAR with a new deadline, NEAR excluded, the reservation moved
@@ -74,12 +75,12 @@ def test_the_task_before_the_deadline_or_after_acceptance_changes_nothing(api, b
     order = _place(brand, shopper)
     before = _state(brand, order.pk)
     # early: a minute before the deadline
-    _expire(brand, order, near.pk, order.accept_by - dt.timedelta(minutes=1))
+    _expire(brand, order, near.pk, cast(dt.datetime, order.accept_by) - dt.timedelta(minutes=1))
     assert _state(brand, order.pk) == before
     # accepted in time, then the (late-running) task fires
     assert api(brand.staff(near), brand.tenant).post(f"/api/v1/orders/{order.pk}/accept/").status_code == 200
     before = _state(brand, order.pk)
-    _expire(brand, order, near.pk, order.accept_by + dt.timedelta(minutes=5))
+    _expire(brand, order, near.pk, cast(dt.datetime, order.accept_by) + dt.timedelta(minutes=5))
     assert _state(brand, order.pk) == before
 
 
@@ -144,7 +145,7 @@ def test_the_beat_entry_sweeps_every_active_brand(brand, shopper, other_tenant):
     far = brand.store("FAR", km=3.0, stock={brand.lamp: 5})
     order = _place(brand, shopper)
     # when beat's task runs after the deadline
-    with clock(order.accept_by + dt.timedelta(seconds=1)):
+    with clock(cast(dt.datetime, order.accept_by) + dt.timedelta(seconds=1)):
         enqueued = sweep_all_tenants_task.delay().get()
     # then one sweep per active brand ran, and the order moved
     assert enqueued == 2

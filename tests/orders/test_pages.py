@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from html.parser import HTMLParser
+from typing import Any, cast
 from unittest import mock
 
 import pytest
 from django.test import Client
 
+from bookings.models import Booking
 from catalog.models import Sku
 from o2o.choices import Role
 from o2o.tenancy import tenant_scope
@@ -119,7 +122,7 @@ def text_of(html: str, testid: str) -> list[str]:
     return [re.sub(r"\s+", " ", "".join(parts)).strip() for found, _, parts in _parse(html) if found == testid]
 
 
-def snapshot(brand: Brand, order: Order) -> tuple[dict, int]:
+def snapshot(brand: Brand, order: Order) -> tuple[Mapping[str, Any], int]:
     with tenant_scope(brand.tenant):
         return Order.objects.filter(pk=order.pk).values().get(), OrderEvent.objects.filter(order=order).count()
 
@@ -259,7 +262,8 @@ def test_rejecting_with_a_reason_sends_the_order_to_the_next_store(brand):
     assert f"Order {order.number} rejected: it goes to another store." in html
     assert rows(html, "incoming-order") == []
     with tenant_scope(brand.tenant):
-        assert OrderEvent.objects.filter(order=order).order_by("pk").last().note == "rejected: shop floor flooded"
+        last_event = cast(OrderEvent, OrderEvent.objects.filter(order=order).order_by("pk").last())
+        assert last_event.note == "rejected: shop floor flooded"
 
 
 def test_rejecting_without_a_reason_is_refused_and_changes_nothing(brand):
@@ -653,4 +657,8 @@ def test_a_try_in_store_checkout_shows_the_visit_times_and_books_the_one_picked(
     with tenant_scope(brand.tenant):
         order = Order.objects.select_related("booking").get()
     assert placed["Location"] == f"/shop/orders/{order.pk}/"
-    assert (order.fulfilment, order.store_id, order.booking.start_at) == ("experience", showroom.pk, start)
+    assert (order.fulfilment, order.store_id, cast(Booking, order.booking).start_at) == (
+        "experience",
+        showroom.pk,
+        start,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from orders.routing import Location, StoreFacts, rank
 
 SKU_LAMP, SKU_BULB = 1, 2
@@ -28,8 +30,8 @@ def store(
         kind=kind,
         active=True,
         has_capability=capability,
-        lat=HOME.lat,
-        lng=HOME.lng + km_east / 95.2,
+        lat=cast(float, HOME.lat),
+        lng=cast(float, HOME.lng) + km_east / 95.2,
         service_radius_km=radius,
         territory=frozenset(territory),
         available={SKU_LAMP: 5, SKU_BULB: 5} if stock is None else stock,

@@ -3,6 +3,8 @@ cancel, HQ's manual assignment; illegal transitions are 409 and change nothing."
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
 from o2o.choices import Role
@@ -86,7 +88,7 @@ def test_a_reject_moves_the_order_and_its_reservation_to_the_next_store(api, bra
     assert {c["store"]: c["excluded"] for c in moved["routing"]["candidates"]} == {near.pk: "declined", far.pk: None}
     assert (brand.stock(near, brand.lamp), brand.stock(far, brand.lamp)) == ((5, 0), (5, 2))
     with tenant_scope(brand.tenant):
-        event = OrderEvent.objects.filter(order_id=order["id"]).last()
+        event = cast(OrderEvent, OrderEvent.objects.filter(order_id=order["id"]).last())
         assert (event.from_status, event.to_status, event.store_id, event.note) == (
             "routed",
             "routed",

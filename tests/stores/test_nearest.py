@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from typing import Any, cast
 
 import pytest
 
@@ -131,7 +132,9 @@ def test_nearest_stores_match_a_brute_force_haversine_on_random_points(tenant, i
                 (10, 0, {"city": "Suva"}),
                 (50, 380, {}),
             ]:
-                found, total = nearest_stores(tenant=tenant, lat=lat, lng=lng, limit=limit, offset=offset, **filters)
+                found, total = nearest_stores(
+                    tenant=tenant, lat=lat, lng=lng, limit=limit, offset=offset, **cast(dict[str, Any], filters)
+                )
                 # then the page and the count are exactly the brute force's
                 assert ([(s.pk, d) for s, d in found], total) == _oracle(stores, lat, lng, limit, offset, **filters), (
                     lat,

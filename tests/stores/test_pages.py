@@ -8,7 +8,7 @@ import io
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import segno
@@ -30,6 +30,7 @@ from tests.pages import elements, text, texts
 
 pytestmark = pytest.mark.django_db
 
+# Client.get sends floats as they print, but the stubs accept only str, bytes and int values.
 PEOPLES_SQUARE = (31.2304, 121.4737)  # the consumer's position in the near-me tests
 EVERY_DAY = {day: [["09:00", "21:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
@@ -134,7 +135,7 @@ def modules_of_png(data: bytes, *, scale: int = 10, border: int = 4) -> list[lis
     centre = scale // 2
     return [
         [
-            1 if image.getpixel(((border + x) * scale + centre, (border + y) * scale + centre)) < 128 else 0
+            1 if cast(int, image.getpixel(((border + x) * scale + centre, (border + y) * scale + centre))) < 128 else 0
             for x in range(size)
         ]
         for y in range(size)
@@ -674,7 +675,7 @@ def near_stores(tenant, other_tenant, make_store):
 def test_near_me_lists_the_active_stores_nearest_first_with_their_distance(tenant, near_stores):
     # when a visitor asks for the stores near People's Square
     lat, lng = PEOPLES_SQUARE
-    response = client_for(tenant).get("/stores/", {"lat": lat, "lng": lng})
+    response = client_for(tenant).get("/stores/", {"lat": lat, "lng": lng})  # type: ignore[arg-type]  # see PEOPLES_SQUARE
     # then the brand's active stores come nearest first, each with its distance to 0.1 km
     assert response.status_code == 200
     assert texts(response, "store-name") == [
@@ -693,7 +694,7 @@ def test_near_me_lists_the_active_stores_nearest_first_with_their_distance(tenan
 
 def test_near_me_through_htmx_returns_the_results_only(tenant, near_stores):
     lat, lng = PEOPLES_SQUARE
-    response = client_for(tenant).get("/stores/", {"lat": lat, "lng": lng}, HTTP_HX_REQUEST="true")
+    response = client_for(tenant).get("/stores/", {"lat": lat, "lng": lng}, HTTP_HX_REQUEST="true")  # type: ignore[arg-type]  # see PEOPLES_SQUARE
     assert response.status_code == 200
     assert "<html" not in response.content.decode()
     assert texts(response, "distance") == ["1.1 km", "2.5 km", "8.9 km", "14.3 km", "164.9 km"]
@@ -703,8 +704,8 @@ def test_near_me_through_htmx_returns_the_results_only(tenant, near_stores):
 def test_near_me_filters_by_city_and_capability(tenant, near_stores):
     lat, lng = PEOPLES_SQUARE
     client = client_for(tenant)
-    by_city = client.get("/stores/", {"lat": lat, "lng": lng, "city": "Hangzhou"})
-    by_capability = client.get("/stores/", {"lat": lat, "lng": lng, "capability": "delivery"})
+    by_city = client.get("/stores/", {"lat": lat, "lng": lng, "city": "Hangzhou"})  # type: ignore[arg-type]  # see PEOPLES_SQUARE
+    by_capability = client.get("/stores/", {"lat": lat, "lng": lng, "capability": "delivery"})  # type: ignore[arg-type]  # see PEOPLES_SQUARE
     assert texts(by_city, "store-name") == ["West Lake"]
     assert texts(by_capability, "store-name") == ["East Nanjing Road"]
     assert texts(by_capability, "distance") == ["2.5 km"]
@@ -754,9 +755,9 @@ def test_near_me_pages_by_ten_nearest_first(tenant, make_store):
     lat, lng = PEOPLES_SQUARE
     client = client_for(tenant)
     # when the visitor opens the first page and then the next one
-    first = client.get("/stores/", {"lat": lat, "lng": lng})
+    first = client.get("/stores/", {"lat": lat, "lng": lng})  # type: ignore[arg-type]  # see PEOPLES_SQUARE
     more = elements(first, "more-stores")[0].attrs["href"]
-    second = client.get(more)
+    second = client.get(cast(str, more))
     # then ten come first, the last two after
     assert texts(first, "store-name") == [f"North {n:02d}" for n in range(1, 11)]
     assert more == f"/stores/?lat={lat}&lng={lng}&page=2"

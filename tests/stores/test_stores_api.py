@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from tests.stores.factories import make_sku, make_store, snapshot
 
 pytestmark = pytest.mark.django_db
 
-NEW_STORE = {
+NEW_STORE: dict[str, Any] = {
     "code": "BJ07",
     "name": "Beijing Sanlitun",
     "kind": "franchise",
