@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -150,7 +151,7 @@ class StoreSlotsApi(TenantApi):
         if offering is None:
             selectors.get_bookable_store(tenant=request.tenant, store_id=store_id)  # 404 before any 400
             query.is_valid(raise_exception=True)
-            raise InvalidInput("service", "This store does not offer this service.")
+            raise InvalidInput("service", _("This store does not offer this service."))
         slots = slots_of_offering(
             tenant=request.tenant, offering=offering, first_day=values["date"], days=values["days"], now=timezone.now()
         )
@@ -215,8 +216,8 @@ class BookingListApi(TenantApi):
             try:
                 selectors.get_bookable_store(tenant=request.tenant, store_id=values["store"])
             except NotFound:
-                raise InvalidInput("store", "No such store.")
-            raise InvalidInput("service", "This store does not offer this service.")
+                raise InvalidInput("store", _("No such store."))
+            raise InvalidInput("service", _("This store does not offer this service."))
         booking = services.book_offering(
             tenant=request.tenant,
             offering=offering,

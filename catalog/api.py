@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.db.models import Model
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -517,7 +518,9 @@ class ProductImportApi(TenantApi):
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise InvalidInput("file", f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+            raise InvalidInput(
+                "file", _("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
         summary = services.import_products(tenant=request.tenant, file_name=upload.name or "", content=upload.read())
         return Response(self.Output(summary).data, status=status.HTTP_201_CREATED)
 
@@ -571,7 +574,7 @@ class ProductExportApi(TenantApi):
     def get(self, request: TenantApiRequest) -> Response:
         file_format = request.query_params.get("format", "csv")
         if file_format not in CONTENT_TYPES:
-            raise InvalidInput("format", "Choose csv or xlsx.")
+            raise InvalidInput("format", _("Choose csv or xlsx."))
         content = export_products(tenant=request.tenant, file_format=file_format)
         name = f"products-{request.tenant.slug}.{file_format}"
         return Response(

@@ -28,6 +28,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.formats import base_formats
 from import_export.results import Result
@@ -69,34 +70,37 @@ def _decode(content: bytes) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableFile("The file is neither UTF-8 nor GB18030 text.")
+    raise UnreadableFile(_("The file is neither UTF-8 nor GB18030 text."))
 
 
 def read_dataset(*, file_name: str, content: bytes) -> tablib.Dataset:
     """The rows of an uploaded CSV or XLSX file. Raises UnreadableFile with a message for the user."""
     if not content.strip():
-        raise UnreadableFile("The file is empty.")
+        raise UnreadableFile(_("The file is empty."))
     file_format = detect_format(file_name=file_name, content=content)
     try:
         if file_format == "xlsx":
             if not zipfile.is_zipfile(io.BytesIO(content)):
-                raise UnreadableFile("The file is not a valid XLSX workbook.")
+                raise UnreadableFile(_("The file is not a valid XLSX workbook."))
             dataset = base_formats.XLSX().create_dataset(content)
         else:
             dataset = base_formats.CSV().create_dataset(_decode(content))
     except UnreadableFile:
         raise
     except Exception as exc:  # tablib and openpyxl raise many kinds for a broken file
-        raise UnreadableFile(f"The file could not be read as {file_format.upper()}.") from exc
+        raise UnreadableFile(_("The file could not be read as %(format)s.") % {"format": file_format.upper()}) from exc
     headers = [str(header or "").strip().lower() for header in (dataset.headers or [])]
     missing = [column for column in COLUMNS if column not in headers]
     if missing:
-        raise UnreadableFile(f"Missing columns: {', '.join(missing)}. Expected: {', '.join(COLUMNS)}.")
+        raise UnreadableFile(
+            _("Missing columns: %(missing)s. Expected: %(expected)s.")
+            % {"missing": ", ".join(missing), "expected": ", ".join(COLUMNS)}
+        )
     dataset.headers = headers
     if len(dataset) == 0:
-        raise UnreadableFile("The file has no rows.")
+        raise UnreadableFile(_("The file has no rows."))
     if len(dataset) > MAX_ROWS:
-        raise UnreadableFile(f"The file has more than {MAX_ROWS} rows; split it.")
+        raise UnreadableFile(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
     return dataset
 
 
@@ -123,10 +127,13 @@ class RowForm(forms.Form):
     def clean_category(self) -> list[str]:
         parts = [part.strip() for part in self.cleaned_data["category"].split(CATEGORY_PATH_SEPARATOR.strip())]
         if any(not part for part in parts):
-            raise ValidationError(f"Separate the levels of a category with '{CATEGORY_PATH_SEPARATOR.strip()}'.")
+            raise ValidationError(
+                _("Separate the levels of a category with '%(separator)s'.")
+                % {"separator": CATEGORY_PATH_SEPARATOR.strip()}
+            )
         limit = Category._meta.get_field("name").max_length or 120
         if any(len(part) > limit for part in parts):
-            raise ValidationError(f"A category name has at most {limit} characters.")
+            raise ValidationError(_("A category name has at most %(limit)d characters.") % {"limit": limit})
         return parts
 
 
@@ -198,13 +205,19 @@ class ProductRowResource(resources.ModelResource):
         errors: dict[str, list[str]] = {}
         code, product, path = data["sku_code"], data["product"], tuple(data["category"])
         if code in self.counts.seen_codes:
-            errors["sku_code"] = [f"The code {code} is on line {self.counts.seen_codes[code]} already."]
+            errors["sku_code"] = [
+                _("The code %(code)s is on line %(line)d already.")
+                % {"code": code, "line": self.counts.seen_codes[code]}
+            ]
         else:
             self.counts.seen_codes[code] = line
         earlier = self.counts.product_categories.setdefault(product, (path, line))
         if earlier[0] != path:
             where = CATEGORY_PATH_SEPARATOR.join(earlier[0])
-            errors["category"] = [f"The product '{product}' is in the category '{where}' on line {earlier[1]}."]
+            errors["category"] = [
+                _("The product '%(product)s' is in the category '%(category)s' on line %(line)d.")
+                % {"product": product, "category": where, "line": earlier[1]}
+            ]
         if errors:
             self._row = {}
             raise ValidationError(errors)
@@ -231,7 +244,12 @@ class ProductRowResource(resources.ModelResource):
         data = self._row
         if instance.pk and instance.product.name != data["product"]:
             raise ValidationError(
-                {"sku_code": [f"The code {instance.code} belongs to the product '{instance.product.name}'."]}
+                {
+                    "sku_code": [
+                        _("The code %(code)s belongs to the product '%(product)s'.")
+                        % {"code": instance.code, "product": instance.product.name}
+                    ]
+                }
             )
         instance.tenant = self.brand
         instance.code = data["sku_code"]

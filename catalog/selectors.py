@@ -17,6 +17,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from catalog.models import Category, Product, RegionalPrice, Service, Sku
 from o2o.errors import NotFound
@@ -44,7 +45,7 @@ def get_category(*, tenant: Tenant, category_id: int) -> Category:
     """One category of the brand; NotFound for a missing or foreign one alike."""
     category = list_categories(tenant=tenant).filter(pk=category_id).first()
     if category is None:
-        raise NotFound("No such category.")
+        raise NotFound(_("No such category."))
     return category
 
 
@@ -146,7 +147,7 @@ def get_product(*, tenant: Tenant, product_id: int, include_inactive: bool) -> P
     """One product of the brand with its SKUs; NotFound for a missing, foreign or hidden one."""
     product = _products(tenant=tenant, include_inactive=include_inactive).filter(pk=product_id).first()
     if product is None:
-        raise NotFound("No such product.")
+        raise NotFound(_("No such product."))
     return product
 
 
@@ -165,7 +166,7 @@ def get_sku(*, tenant: Tenant, sku_id: int) -> Sku:
     """One SKU of the brand; NotFound for a missing or foreign one alike."""
     sku = Sku.objects.filter(tenant=tenant, pk=sku_id).select_related("product").first()
     if sku is None:
-        raise NotFound("No such SKU.")
+        raise NotFound(_("No such SKU."))
     return sku
 
 
@@ -191,7 +192,7 @@ def get_regional_price(*, tenant: Tenant, price_id: int) -> RegionalPrice:
     """One regional price of the brand; NotFound for a missing or foreign one alike."""
     price = RegionalPrice.objects.filter(tenant=tenant, pk=price_id).first()
     if price is None:
-        raise NotFound("No such regional price.")
+        raise NotFound(_("No such regional price."))
     return price
 
 
@@ -313,5 +314,5 @@ def get_service(*, tenant: Tenant, service_id: int, include_inactive: bool) -> S
         qs = qs.filter(is_active=True)
     service = qs.first()
     if service is None:
-        raise NotFound("No such service.")
+        raise NotFound(_("No such service."))
     return service

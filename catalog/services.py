@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from catalog.models import Category, Product, RegionalPrice, Service, Sku
@@ -29,11 +31,14 @@ MAX_PRICE = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_pl
 
 # constraint name -> (field, message): a unique violation that slipped past the checks (a race)
 _UNIQUE_FIELDS = {
-    "category_unique_name_under_parent": ("name", "A category with this name exists already under this parent."),
-    "category_unique_top_level_name": ("name", "A top-level category with this name exists already."),
-    "product_unique_name": ("name", "A product with this name exists already."),
-    "sku_unique_code": ("skus", "A SKU code is used already; reload and try again."),
-    "service_unique_name": ("name", "A service with this name exists already."),
+    "category_unique_name_under_parent": (
+        "name",
+        gettext_lazy("A category with this name exists already under this parent."),
+    ),
+    "category_unique_top_level_name": ("name", gettext_lazy("A top-level category with this name exists already.")),
+    "product_unique_name": ("name", gettext_lazy("A product with this name exists already.")),
+    "sku_unique_code": ("skus", gettext_lazy("A SKU code is used already; reload and try again.")),
+    "service_unique_name": ("name", gettext_lazy("A service with this name exists already.")),
 }
 
 
@@ -42,7 +47,7 @@ class InvalidFields(InvalidInput):
 
     def __init__(self, errors: dict[str, Any]) -> None:
         super().__init__(next(iter(errors)), "")
-        self.detail = f"Invalid input: {', '.join(errors)}."
+        self.detail = _("Invalid input: %(fields)s.") % {"fields": ", ".join(errors)}
         self.extra = {"errors": errors}
 
 
@@ -56,20 +61,20 @@ def _unique_violations_as_invalid() -> Iterator[None]:
         text = str(exc)
         for constraint, (field, message) in _UNIQUE_FIELDS.items():
             if constraint in text:
-                raise InvalidInput(field, message) from exc
-        raise Conflict("The catalog changed at the same time; try again.") from exc
+                raise InvalidInput(field, str(message)) from exc
+        raise Conflict(_("The catalog changed at the same time; try again.")) from exc
 
 
 def check_price(*, field: str, price: Decimal) -> None:
     """Raise InvalidInput naming `field` unless `price` is a Decimal >= 0 with at most 2 decimals."""
     if not isinstance(price, Decimal) or not price.is_finite():
-        raise InvalidInput(field, "Enter a number.")
+        raise InvalidInput(field, _("Enter a number."))
     if price < 0:
-        raise InvalidInput(field, "A price cannot be negative.")
+        raise InvalidInput(field, _("A price cannot be negative."))
     if price > MAX_PRICE:
-        raise InvalidInput(field, "This price is too large.")
+        raise InvalidInput(field, _("This price is too large."))
     if price != price.quantize(Decimal("0.01")):
-        raise InvalidInput(field, "A price has at most 2 decimal places.")
+        raise InvalidInput(field, _("A price has at most 2 decimal places."))
 
 
 # --- categories -------------------------------------------------------------------------------
@@ -84,19 +89,19 @@ class CategoryInput:
 def _check_category(*, tenant: Tenant, category: Category | None, data: CategoryInput) -> None:
     name = data.name.strip()
     if not name:
-        raise InvalidInput("name", "This field may not be blank.")
+        raise InvalidInput("name", _("This field may not be blank."))
     if data.parent is not None:
         if data.parent.tenant_id != tenant.pk:
-            raise InvalidInput("parent", "No such category.")
+            raise InvalidInput("parent", _("No such category."))
         if category is not None:
             below = descendant_ids(parents=category_parents(tenant=tenant), category_id=category.pk)
             if data.parent.pk in below:
-                raise InvalidInput("parent", "A category cannot be placed under itself or one of its subcategories.")
+                raise InvalidInput("parent", _("A category cannot be placed under itself or one of its subcategories."))
     siblings = Category.objects.filter(tenant=tenant, parent=data.parent, name=name)
     if category is not None:
         siblings = siblings.exclude(pk=category.pk)
     if siblings.exists():
-        raise InvalidInput("name", "A category with this name exists already under this parent.")
+        raise InvalidInput("name", _("A category with this name exists already under this parent."))
 
 
 @transaction.atomic
@@ -131,14 +136,14 @@ def update_category(*, tenant: Tenant, category: Category, data: CategoryInput) 
 def delete_category(*, tenant: Tenant, category: Category) -> None:
     """Delete an empty category. Raises Conflict (409) while it holds products or subcategories."""
     if Product.objects.filter(tenant=tenant, category=category).exists():
-        raise Conflict("The category holds products: move them first.", code="category_in_use")
+        raise Conflict(_("The category holds products: move them first."), code="category_in_use")
     if Category.objects.filter(tenant=tenant, parent=category).exists():
-        raise Conflict("The category holds subcategories: move them first.", code="category_in_use")
+        raise Conflict(_("The category holds subcategories: move them first."), code="category_in_use")
     try:
         with transaction.atomic():
             category.delete()
     except ProtectedError as exc:
-        raise Conflict("The category is in use.", code="category_in_use") from exc
+        raise Conflict(_("The category is in use."), code="category_in_use") from exc
 
 
 # --- products and their SKUs ------------------------------------------------------------------
@@ -194,13 +199,16 @@ def _plan_skus(*, tenant: Tenant, product: Product | None, skus: Sequence[SkuInp
     for index, (entry, code) in enumerate(zip(skus, codes, strict=True)):
         row: dict[str, list[str]] = {}
         if not code:
-            row["code"] = ["This field may not be blank."]
+            row["code"] = [_("This field may not be blank.")]
         elif code in seen:
-            row["code"] = [f"The code {code} is listed twice."]
+            row["code"] = [_("The code %(code)s is listed twice.") % {"code": code}]
         elif code in elsewhere:
-            row["code"] = [f"The code {code} is used by a SKU of the product '{elsewhere[code]}'."]
+            row["code"] = [
+                _("The code %(code)s is used by a SKU of the product '%(product)s'.")
+                % {"code": code, "product": elsewhere[code]}
+            ]
         if not entry.name.strip():
-            row["name"] = ["This field may not be blank."]
+            row["name"] = [_("This field may not be blank.")]
         try:
             check_price(field="price", price=entry.price)
         except InvalidInput as exc:
@@ -209,13 +217,13 @@ def _plan_skus(*, tenant: Tenant, product: Product | None, skus: Sequence[SkuInp
         if entry.id is not None:
             target = existing.get(entry.id)
             if target is None:
-                row["id"] = ["No SKU with this id in this product."]
+                row["id"] = [_("No SKU with this id in this product.")]
             elif code in by_code and by_code[code].pk != target.pk:
-                row["code"] = [f"The code {code} belongs to another SKU of this product."]
+                row["code"] = [_("The code %(code)s belongs to another SKU of this product.") % {"code": code}]
         elif code in by_code:
             target = by_code[code]
         if target is not None and target.pk in matched and "code" not in row:
-            row.setdefault("id", ["This SKU is listed twice."])
+            row.setdefault("id", [_("This SKU is listed twice.")])
         seen.setdefault(code, index)
         errors[index] = row
         if row:
@@ -241,15 +249,15 @@ def _check_product(*, tenant: Tenant, product: Product | None, data: ProductInpu
     errors: dict[str, list[str]] = {}
     name = data.name.strip()
     if not name:
-        errors["name"] = ["This field may not be blank."]
+        errors["name"] = [_("This field may not be blank.")]
     else:
         same_name = Product.objects.filter(tenant=tenant, name=name)
         if product is not None:
             same_name = same_name.exclude(pk=product.pk)
         if same_name.exists():
-            errors["name"] = ["A product with this name exists already."]
+            errors["name"] = [_("A product with this name exists already.")]
     if data.category.tenant_id != tenant.pk:
-        errors["category"] = ["No such category."]
+        errors["category"] = [_("No such category.")]
     return errors
 
 
@@ -331,7 +339,7 @@ def delete_product(*, tenant: Tenant, product: Product) -> None:
         with transaction.atomic():
             Product.objects.filter(tenant=tenant, pk=product.pk).delete()
     except ProtectedError as exc:
-        raise Conflict("The product's SKUs are in use: deactivate it instead.", code="product_in_use") from exc
+        raise Conflict(_("The product's SKUs are in use: deactivate it instead."), code="product_in_use") from exc
 
 
 # --- regional prices --------------------------------------------------------------------------
@@ -340,9 +348,9 @@ def delete_product(*, tenant: Tenant, product: Product) -> None:
 def _clean_region(region: str) -> str:
     region = region.strip()
     if not region:
-        raise InvalidInput("region", "This field may not be blank.")
+        raise InvalidInput("region", _("This field may not be blank."))
     if len(region) > (RegionalPrice._meta.get_field("region").max_length or 64):
-        raise InvalidInput("region", "The region name is too long.")
+        raise InvalidInput("region", _("The region name is too long."))
     return region
 
 
@@ -357,7 +365,7 @@ def set_regional_price(*, tenant: Tenant, sku: Sku, region: str, price: Decimal)
     region = _clean_region(region)
     check_price(field="price", price=price)
     if sku.tenant_id != tenant.pk:
-        raise InvalidInput("sku", "No such SKU.")
+        raise InvalidInput("sku", _("No such SKU."))
     existing = RegionalPrice.objects.select_for_update().filter(tenant=tenant, sku=sku, region=region).first()
     if existing is None:
         try:
@@ -413,15 +421,15 @@ class ServiceInput:
 def _check_service(*, tenant: Tenant, service: Service | None, data: ServiceInput) -> None:
     name = data.name.strip()
     if not name:
-        raise InvalidInput("name", "This field may not be blank.")
+        raise InvalidInput("name", _("This field may not be blank."))
     if data.duration_minutes < 5:
-        raise InvalidInput("duration_minutes", "A service lasts at least 5 minutes.")
+        raise InvalidInput("duration_minutes", _("A service lasts at least 5 minutes."))
     check_price(field="price", price=data.price)
     same_name = Service.objects.filter(tenant=tenant, name=name)
     if service is not None:
         same_name = same_name.exclude(pk=service.pk)
     if same_name.exists():
-        raise InvalidInput("name", "A service with this name exists already.")
+        raise InvalidInput("name", _("A service with this name exists already."))
 
 
 @transaction.atomic
@@ -464,7 +472,7 @@ def delete_service(*, tenant: Tenant, service: Service) -> None:
         with transaction.atomic():
             Service.objects.filter(tenant=tenant, pk=service.pk).delete()
     except ProtectedError as exc:
-        raise Conflict("Stores offer this service: deactivate it instead.", code="service_in_use") from exc
+        raise Conflict(_("Stores offer this service: deactivate it instead."), code="service_in_use") from exc
 
 
 # --- bulk import ------------------------------------------------------------------------------
@@ -478,10 +486,14 @@ class ImportRejected(InvalidInput):
         lines = sorted({row["line"] for row in rows if row["line"]})
         count = len(lines)
         self.detail = (
-            f"{count} row{'s' if count != 1 else ''} of the file {'are' if count != 1 else 'is'} invalid "
-            f"(line{'s' if count != 1 else ''} {', '.join(map(str, lines))}); nothing was imported."
+            ngettext(
+                "%(count)d row of the file is invalid (line %(lines)s); nothing was imported.",
+                "%(count)d rows of the file are invalid (lines %(lines)s); nothing was imported.",
+                count,
+            )
+            % {"count": count, "lines": ", ".join(map(str, lines))}
             if lines
-            else "The file could not be imported; nothing was imported."
+            else _("The file could not be imported; nothing was imported.")
         )
         self.extra = {"errors": {"rows": rows}}
 

@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from o2o.choices import Role
 from o2o.errors import Conflict, InvalidInput
@@ -59,7 +60,7 @@ def revoke_role(*, tenant: Tenant, tenant_role: TenantRole, by: User) -> None:
     if tenant_role.role == Role.HQ_ADMIN:
         admins = TenantRole.objects.select_for_update().filter(tenant=tenant, role=Role.HQ_ADMIN)
         if len(admins) <= 1:
-            raise Conflict("A brand keeps at least one HQ admin.", code="last_admin")
+            raise Conflict(_("A brand keeps at least one HQ admin."), code="last_admin")
     tenant_role.delete()
 
 
@@ -89,7 +90,7 @@ def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User:
             or not user.is_active
             or not user.check_password(data.password)
         ):
-            raise Conflict("This phone number is registered already: sign in instead.", code="phone_taken")
+            raise Conflict(_("This phone number is registered already: sign in instead."), code="phone_taken")
     else:
         user = User(username=data.phone, phone=data.phone, name=data.name)
         try:
@@ -101,7 +102,7 @@ def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User:
             with transaction.atomic():
                 user.save()
         except IntegrityError as exc:  # the same phone signed up at the same moment
-            raise Conflict("This phone number is registered already: sign in instead.", code="phone_taken") from exc
+            raise Conflict(_("This phone number is registered already: sign in instead."), code="phone_taken") from exc
     grant_role(tenant=tenant, user=user, role=Role.CONSUMER)
     consumer_signed_up.send(sender=User, tenant=tenant, user=user)
     return user

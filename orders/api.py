@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -131,7 +132,7 @@ def _require_store_side(request: SignedInApiRequest, order: Order) -> None:
     """Store actions: HQ, or staff of the store the order is routed to (a consumer who also
     works in a store sees their own orders, but does not act for another store)."""
     if not _viewer(request).may_act_for_store(order):
-        raise Forbidden("Only HQ and the staff of the order's store may do this.")
+        raise Forbidden(_("Only HQ and the staff of the order's store may do this."))
 
 
 # --- checkout and lists -----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -67,13 +68,13 @@ def _contract_store_ids(request: TenantApiRequest) -> set[int] | None:
 
 def _require_manager_of(request: TenantApiRequest, store: Store) -> None:
     if not can_manage_store(tenant=request.tenant, user=request.user, roles=request.roles.names, store=store):
-        raise Forbidden("Only HQ and this store's manager may do this.")
+        raise Forbidden(_("Only HQ and this store's manager may do this."))
 
 
 def _require_staff_of(request: TenantApiRequest, store: Store) -> None:
     visible = visible_store_ids(tenant=request.tenant, user=request.user, roles=request.roles.names)
     if visible is not None and store.pk not in visible:
-        raise Forbidden("Only HQ and this store's staff may see this.")
+        raise Forbidden(_("Only HQ and this store's staff may see this."))
 
 
 def _validate_rows(serializer_class: type[serializers.Serializer], data: Any) -> list[dict[str, Any]]:

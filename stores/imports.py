@@ -21,6 +21,8 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from import_export import fields, resources
 from import_export.results import Result, RowResult
 
@@ -79,11 +81,11 @@ class RowErrors(AppError):
 
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         lines = sorted({row["line"] for row in rows})
-        many = len(lines) != 1
-        detail = (
-            f"{len(lines)} row{'s' if many else ''} of the file {'are' if many else 'is'} invalid "
-            f"(line{'s' if many else ''} {', '.join(map(str, lines))}); nothing was imported."
-        )
+        detail = ngettext(
+            "%(count)d row of the file is invalid (line %(lines)s); nothing was imported.",
+            "%(count)d rows of the file are invalid (lines %(lines)s); nothing was imported.",
+            len(lines),
+        ) % {"count": len(lines), "lines": ", ".join(map(str, lines))}
         super().__init__(detail, extra={"errors": {"rows": rows}})
         self.rows = rows
 
@@ -125,13 +127,13 @@ def _read_csv(content: bytes) -> list[Row]:
         try:
             text = content.decode("gb18030")  # what a Chinese Excel saves as "CSV"
         except UnicodeDecodeError:
-            raise InvalidInput("file", "The CSV is neither UTF-8 nor GB18030 text.")
+            raise InvalidInput("file", _("The CSV is neither UTF-8 nor GB18030 text."))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, [])
         records: list[tuple[int, Sequence[Any]]] = [(reader.line_num, record) for record in reader]
     except csv.Error as exc:
-        raise InvalidInput("file", f"Not a readable CSV: {exc}.")
+        raise InvalidInput("file", _("Not a readable CSV: %(error)s.") % {"error": exc})
     return _with_header(header, records)
 
 
@@ -142,7 +144,7 @@ def _read_xlsx(content: bytes) -> list[Row]:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
         records = list(sheet.iter_rows(values_only=True))
     except Exception:  # openpyxl raises many kinds on a damaged file
-        raise InvalidInput("file", "Not a readable XLSX workbook.")
+        raise InvalidInput("file", _("Not a readable XLSX workbook."))
     if not records:
         return _with_header([], [])
     return _with_header(records[0], list(enumerate(records[1:], start=2)))
@@ -151,17 +153,21 @@ def _read_xlsx(content: bytes) -> list[Row]:
 def _with_header(header: Sequence[Any], records: list[tuple[int, Sequence[Any]]]) -> list[Row]:
     names = [_text(name).lower() for name in header]
     problems = [
-        {"line": 1, "field": column, "message": "This column is missing."}
+        {"line": 1, "field": column, "message": _("This column is missing.")}
         for column in REQUIRED_COLUMNS
         if column not in names
     ]
     problems += [
-        {"line": 1, "field": name, "message": f"Unknown column; the columns are {', '.join(COLUMNS)}."}
+        {
+            "line": 1,
+            "field": name,
+            "message": _("Unknown column; the columns are %(columns)s.") % {"columns": ", ".join(COLUMNS)},
+        }
         for name in names
         if name and name not in COLUMNS
     ]
     problems += [
-        {"line": 1, "field": name, "message": "This column appears twice."}
+        {"line": 1, "field": name, "message": _("This column appears twice.")}
         for index, name in enumerate(names)
         if name and name in names[:index]
     ]
@@ -169,9 +175,9 @@ def _with_header(header: Sequence[Any], records: list[tuple[int, Sequence[Any]]]
         raise RowErrors(problems)
     rows = rows_of(header, records)
     if not rows:
-        raise InvalidInput("file", "The file has no rows under its header.")
+        raise InvalidInput("file", _("The file has no rows under its header."))
     if len(rows) > MAX_ROWS:
-        raise InvalidInput("file", f"At most {MAX_ROWS} rows per file.")
+        raise InvalidInput("file", _("At most %(max)d rows per file.") % {"max": MAX_ROWS})
     return rows
 
 
@@ -182,7 +188,7 @@ def read_table(upload: Any) -> list[Row]:
     header with missing required, unknown or repeated columns.
     """
     if upload.size > MAX_BYTES:
-        raise InvalidInput("file", f"At most {MAX_BYTES // (1024 * 1024)} MB.")
+        raise InvalidInput("file", _("At most %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
     content = upload.read()
     return _read_xlsx(content) if content[:4] == b"PK\x03\x04" else _read_csv(content)
 
@@ -199,20 +205,20 @@ def _parse_row(row: dict[str, str], problems: list[tuple[str, str]]) -> dict[str
     values: dict[str, Any] = {}
     for column in ("code", "name", "region", "city", "address"):
         if not row.get(column):
-            problems.append((column, "This field is required."))
+            problems.append((column, _("This field is required.")))
         values[column] = row.get(column, "")
     kind = row.get("kind", "")
     if kind not in StoreKind.values:
-        problems.append(("kind", f"One of {', '.join(StoreKind.values)}."))
+        problems.append(("kind", _("One of %(choices)s.") % {"choices": ", ".join(StoreKind.values)}))
     values["kind"] = kind
     for column, low, high in (("lat", -90, 90), ("lng", -180, 180)):
         try:
             number = float(row.get(column, ""))
         except ValueError:
-            problems.append((column, "A number of degrees is required."))
+            problems.append((column, _("A number of degrees is required.")))
             continue
         if not low <= number <= high:  # also refuses nan
-            problems.append((column, f"Between {low} and {high}."))
+            problems.append((column, _("Between %(low)d and %(high)d.") % {"low": low, "high": high}))
         values[column] = number
     for column in ("district", "phone"):
         if column in row:
@@ -224,27 +230,33 @@ def _parse_row(row: dict[str, str], problems: list[tuple[str, str]]) -> dict[str
                 raise InvalidOperation
             values["service_radius_km"] = radius
         except InvalidOperation:
-            problems.append(("service_radius_km", "A number of km between 0 and 9999.99."))
+            problems.append(("service_radius_km", _("A number of km between 0 and 9999.99.")))
     if "territory" in row:
         values["territory"] = _split(row["territory"])
     if "capabilities" in row:
         capabilities = _split(row["capabilities"].lower())
         unknown = [c for c in capabilities if c not in Capability.values]
         if unknown:
-            problems.append(("capabilities", f"Unknown {', '.join(unknown)}; use {', '.join(Capability.values)}."))
+            problems.append(
+                (
+                    "capabilities",
+                    _("Unknown %(unknown)s; use %(known)s.")
+                    % {"unknown": ", ".join(unknown), "known": ", ".join(Capability.values)},
+                )
+            )
         values["capabilities"] = [c for c in Capability.values if c in capabilities]
     if row.get("timezone"):
         values["timezone"] = row["timezone"]
     if row.get("active"):
         flag = row["active"].lower()
         if flag not in _TRUE | _FALSE:
-            problems.append(("active", "true or false."))
+            problems.append(("active", _("true or false.")))
         values["active"] = flag in _TRUE
     if row.get("opening_hours"):
         try:
             values["opening_hours"] = json.loads(row["opening_hours"])
         except json.JSONDecodeError:
-            problems.append(("opening_hours", 'JSON such as {"mon": [["10:00", "22:00"]], ..., "sun": []}.'))
+            problems.append(("opening_hours", _('JSON such as {"mon": [["10:00", "22:00"]], ..., "sun": []}.')))
     return values
 
 
@@ -263,7 +275,7 @@ def check_rows(*, tenant: Tenant, rows: Sequence[Row]) -> list[tuple[int, servic
         values = _parse_row(row, problems)
         code = values["code"]
         if code in seen:
-            problems.append(("code", f"Code {code} is also on line {seen[code]}."))
+            problems.append(("code", _("Code %(code)s is also on line %(line)d.") % {"code": code, "line": seen[code]}))
         seen.setdefault(code, line)
         data = None
         if not problems:

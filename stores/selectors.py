@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from o2o.errors import NotFound
 from o2o.models import Tenant
@@ -123,7 +124,7 @@ def get_store(*, tenant: Tenant, store_id: int) -> Store:
     """One store of the brand (active or not), with its territory; NotFound for a missing or foreign one."""
     store = Store.objects.filter(tenant=tenant, pk=store_id).prefetch_related("territory").first()
     if store is None:
-        raise NotFound("No such store.")
+        raise NotFound(_("No such store."))
     return store
 
 
@@ -275,7 +276,7 @@ def current_contract(*, tenant: Tenant, store: Store, on: dt.date) -> StoreContr
         StoreContract.objects.filter(tenant=tenant, store=store, valid_from__lte=on).order_by("-valid_from").first()
     )
     if contract is None:
-        raise NotFound(f"Store {store.code} had no contract on {on.isoformat()}.")
+        raise NotFound(_("Store %(code)s had no contract on %(date)s.") % {"code": store.code, "date": on.isoformat()})
     return contract
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, router, transaction
 from django.db.models import QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Service, Sku
 from o2o.errors import Conflict, InvalidInput
@@ -60,36 +61,42 @@ def validate_opening_hours(value: Any) -> dict[str, list[list[str]]]:
         return InvalidInput("opening_hours", message)
 
     if not isinstance(value, dict):
-        raise bad('Give an object with the seven days, e.g. {"mon": [["10:00", "22:00"]], ..., "sun": []}.')
+        raise bad(_('Give an object with the seven days, e.g. {"mon": [["10:00", "22:00"]], ..., "sun": []}.'))
     missing = [day for day in WEEKDAYS if day not in value]
     unknown = sorted(str(key) for key in value if key not in WEEKDAYS)
     if missing or unknown:
-        parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
-            [f"unknown {', '.join(unknown)}"] if unknown else []
+        parts = ([_("missing %(days)s") % {"days": ", ".join(missing)}] if missing else []) + (
+            [_("unknown %(days)s") % {"days": ", ".join(unknown)}] if unknown else []
         )
-        raise bad(f"Name each of the days {', '.join(WEEKDAYS)} once: {'; '.join(parts)}.")
+        raise bad(
+            _("Name each of the days %(days)s once: %(problems)s.")
+            % {"days": ", ".join(WEEKDAYS), "problems": "; ".join(parts)}
+        )
     hours: dict[str, list[list[str]]] = {}
     for day in WEEKDAYS:
         intervals = value[day]
         if not isinstance(intervals, list):
-            raise bad(f"{day}: give a list of [open, close] pairs.")
+            raise bad(_("%(day)s: give a list of [open, close] pairs.") % {"day": day})
         checked = []
         for interval in intervals:
             if not (isinstance(interval, list | tuple) and len(interval) == 2):
-                raise bad(f"{day}: each interval is a pair [open, close].")
+                raise bad(_("%(day)s: each interval is a pair [open, close].") % {"day": day})
             opens, closes = interval
             for time in (opens, closes):
                 if not isinstance(time, str) or not _TIME.match(time):
-                    raise bad(f"{day}: {time!r} is not a time HH:MM.")
+                    raise bad(_("%(day)s: %(time)s is not a time HH:MM.") % {"day": day, "time": repr(time)})
             if opens == "24:00":
-                raise bad(f"{day}: a day cannot open at 24:00.")
+                raise bad(_("%(day)s: a day cannot open at 24:00.") % {"day": day})
             if opens >= closes:
-                raise bad(f"{day}: {opens}-{closes} must open before it closes.")
+                raise bad(
+                    _("%(day)s: %(opens)s-%(closes)s must open before it closes.")
+                    % {"day": day, "opens": opens, "closes": closes}
+                )
             checked.append([opens, closes])
         checked.sort()
-        for (_, previous_close), (next_open, _) in itertools.pairwise(checked):
+        for (_open, previous_close), (next_open, _close) in itertools.pairwise(checked):
             if next_open < previous_close:
-                raise bad(f"{day}: the intervals overlap at {next_open}.")
+                raise bad(_("%(day)s: the intervals overlap at %(time)s.") % {"day": day, "time": next_open})
         hours[day] = checked
     return hours
 
@@ -136,39 +143,44 @@ class ContractTerms:
 def check_store_input(data: StoreInput) -> dict[str, Any]:
     """The model fields of `data` checked (and normalised); InvalidInput naming the first bad field."""
     if not isinstance(data.code, str) or not _CODE.match(data.code):
-        raise InvalidInput("code", "Use 1-32 letters, digits, '-', '_' or '.'.")
+        raise InvalidInput("code", _("Use 1-32 letters, digits, '-', '_' or '.'."))
     if not data.name or not data.name.strip():
-        raise InvalidInput("name", "Give the store a name.")
+        raise InvalidInput("name", _("Give the store a name."))
     if data.kind not in StoreKind.values:
-        raise InvalidInput("kind", f"One of {', '.join(StoreKind.values)}.")
+        raise InvalidInput("kind", _("One of %(choices)s.") % {"choices": ", ".join(StoreKind.values)})
     for name in ("region", "city", "address"):
         if not str(getattr(data, name) or "").strip():
-            raise InvalidInput(name, "This field is required.")
+            raise InvalidInput(name, _("This field is required."))
     try:
         lat, lng = float(data.lat), float(data.lng)
     except (TypeError, ValueError):
-        raise InvalidInput("lat", "Give the coordinates as numbers.")
+        raise InvalidInput("lat", _("Give the coordinates as numbers."))
     if not -90 <= lat <= 90:
-        raise InvalidInput("lat", "A latitude is between -90 and 90.")
+        raise InvalidInput("lat", _("A latitude is between -90 and 90."))
     if not -180 <= lng <= 180:
-        raise InvalidInput("lng", "A longitude is between -180 and 180.")
+        raise InvalidInput("lng", _("A longitude is between -180 and 180."))
     try:
         radius = Decimal(data.service_radius_km)
     except (InvalidOperation, TypeError, ValueError):
-        raise InvalidInput("service_radius_km", "Give a number of km.")
+        raise InvalidInput("service_radius_km", _("Give a number of km."))
     if not radius.is_finite() or radius < 0 or radius >= 10_000:
-        raise InvalidInput("service_radius_km", "Between 0 and 9999.99 km.")
+        raise InvalidInput("service_radius_km", _("Between 0 and 9999.99 km."))
     if data.timezone not in TIMEZONES:
-        raise InvalidInput("timezone", f"Unknown time zone {data.timezone!r}.")
+        raise InvalidInput("timezone", _("Unknown time zone %(timezone)s.") % {"timezone": repr(data.timezone)})
     unknown = [c for c in data.capabilities if c not in Capability.values]
     if unknown:
         known = ", ".join(Capability.values)
-        raise InvalidInput("capabilities", f"Unknown {', '.join(map(str, unknown))}; use {known}.")
+        raise InvalidInput(
+            "capabilities",
+            _("Unknown %(unknown)s; use %(known)s.") % {"unknown": ", ".join(map(str, unknown)), "known": known},
+        )
     bad_districts = [d for d in data.territory if not isinstance(d, str) or not DISTRICT_CODE.match(d)]
     if bad_districts:
-        raise InvalidInput("territory", f"Not a district code: {', '.join(map(str, bad_districts))}.")
+        raise InvalidInput(
+            "territory", _("Not a district code: %(codes)s.") % {"codes": ", ".join(map(str, bad_districts))}
+        )
     if data.district and not DISTRICT_CODE.match(data.district):
-        raise InvalidInput("district", "Not a district code.")
+        raise InvalidInput("district", _("Not a district code."))
     hours = validate_opening_hours(data.opening_hours) if data.opening_hours is not None else None
     values: dict[str, Any] = {
         "code": data.code,
@@ -215,13 +227,13 @@ def create_store(*, tenant: Tenant, data: StoreInput, contract: ContractTerms | 
     terms = contract or ContractTerms.defaults_for(data.kind)
     _check_terms(terms)
     if Store.objects.filter(tenant=tenant, code=data.code).exists():
-        raise InvalidInput("code", f"A store with code {data.code} exists already.")
+        raise InvalidInput("code", _("A store with code %(code)s exists already.") % {"code": data.code})
     try:
         with transaction.atomic():
             store = Store.objects.create(tenant=tenant, **values)
     except IntegrityError as exc:  # the same code created at the same moment
         if _code_taken(exc):
-            raise InvalidInput("code", f"A store with code {data.code} exists already.")
+            raise InvalidInput("code", _("A store with code %(code)s exists already.") % {"code": data.code})
         raise
     TerritoryDistrict.objects.bulk_create(
         [TerritoryDistrict(tenant=tenant, store=store, district=d) for d in sorted(set(data.territory))]
@@ -247,7 +259,7 @@ def update_store(*, tenant: Tenant, store: Store, data: StoreInput) -> Store:
     values = check_store_input(data)
     locked = Store.objects.select_for_update().get(tenant=tenant, pk=store.pk)
     if values["code"] != locked.code and Store.objects.filter(tenant=tenant, code=values["code"]).exists():
-        raise InvalidInput("code", f"A store with code {values['code']} exists already.")
+        raise InvalidInput("code", _("A store with code %(code)s exists already.") % {"code": values["code"]})
     for name, value in values.items():
         setattr(locked, name, value)
     try:
@@ -255,7 +267,7 @@ def update_store(*, tenant: Tenant, store: Store, data: StoreInput) -> Store:
             locked.save()
     except IntegrityError as exc:
         if _code_taken(exc):
-            raise InvalidInput("code", f"A store with code {values['code']} exists already.")
+            raise InvalidInput("code", _("A store with code %(code)s exists already.") % {"code": values["code"]})
         raise
     _set_territory(tenant=tenant, store=locked, districts=data.territory)
     return locked
@@ -326,9 +338,9 @@ def delete_store(*, tenant: Tenant, store: Store) -> bool:
 def _check_terms(terms: ContractTerms) -> None:
     rate = terms.sales_share_rate
     if not isinstance(rate, Decimal) or not rate.is_finite() or not Decimal(0) <= rate <= Decimal(1):
-        raise InvalidInput("sales_share_rate", "A fraction between 0 and 1, e.g. 0.9200.")
+        raise InvalidInput("sales_share_rate", _("A fraction between 0 and 1, e.g. 0.9200."))
     if rate != rate.quantize(Decimal("0.0001")):
-        raise InvalidInput("sales_share_rate", "At most four decimal places.")
+        raise InvalidInput("sales_share_rate", _("At most four decimal places."))
 
 
 @transaction.atomic
@@ -351,13 +363,15 @@ def change_contract(*, tenant: Tenant, store: Store, terms: ContractTerms, valid
     }
     if latest is not None and valid_from < latest.valid_from:
         raise Conflict(
-            f"A contract version from {latest.valid_from.isoformat()} exists: a new one starts on or after it.",
+            _("A contract version from %(date)s exists: a new one starts on or after it.")
+            % {"date": latest.valid_from.isoformat()},
             code="contract_backdated",
         )
     if latest is not None and valid_from == latest.valid_from:
         if valid_from < tenant_today(tenant=tenant):
             raise Conflict(
-                f"The version from {valid_from.isoformat()} is in force already: start a new one later.",
+                _("The version from %(date)s is in force already: start a new one later.")
+                % {"date": valid_from.isoformat()},
                 code="contract_in_force",
             )
         for name, value in values.items():
@@ -423,11 +437,11 @@ def create_staff(
     Conflict when the store is inactive.
     """
     if role not in StaffRole.values:
-        raise InvalidInput("role", f"One of {', '.join(StaffRole.values)}.")
+        raise InvalidInput("role", _("One of %(choices)s.") % {"choices": ", ".join(StaffRole.values)})
     if not store.is_active:
-        raise Conflict("The store is inactive.", code="store_inactive")
+        raise Conflict(_("The store is inactive."), code="store_inactive")
     if User.objects.filter(username__iexact=username).exists():
-        raise InvalidInput("username", "This username is taken.")
+        raise InvalidInput("username", _("This username is taken."))
     user = User(username=username, name=name, phone=phone or "")
     try:
         validate_password(password, user)
@@ -438,7 +452,7 @@ def create_staff(
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        raise InvalidInput("username", "This username is taken.")
+        raise InvalidInput("username", _("This username is taken."))
     grant_role(tenant=tenant, user=user, role=role)
     for _attempt in range(8):
         code = _new_staff_code(role)
@@ -450,7 +464,7 @@ def create_staff(
         except IntegrityError as exc:
             if "staff_unique_code" not in str(exc):
                 raise
-    raise Conflict("Could not find a free staff code; try again.", code="staff_code_exhausted")
+    raise Conflict(_("Could not find a free staff code; try again."), code="staff_code_exhausted")
 
 
 # --- stock ------------------------------------------------------------------------------------
@@ -475,14 +489,14 @@ def set_stock(*, tenant: Tenant, store: Store, levels: Sequence[StockLevel]) -> 
     by_sku: dict[int, int] = {}
     for level in levels:
         if level.sku_id in by_sku:
-            raise InvalidInput("sku", f"SKU {level.sku_id} is listed twice.")
+            raise InvalidInput("sku", _("SKU %(sku)s is listed twice.") % {"sku": level.sku_id})
         if level.on_hand < 0:
-            raise InvalidInput("on_hand", f"SKU {level.sku_id}: on hand cannot be negative.")
+            raise InvalidInput("on_hand", _("SKU %(sku)s: on hand cannot be negative.") % {"sku": level.sku_id})
         by_sku[level.sku_id] = level.on_hand
     codes = dict(Sku.objects.filter(tenant=tenant, pk__in=by_sku).values_list("pk", "code"))
     unknown = sorted(set(by_sku) - set(codes))
     if unknown:
-        raise InvalidInput("sku", f"No such SKU: {', '.join(map(str, unknown))}.")
+        raise InvalidInput("sku", _("No such SKU: %(ids)s.") % {"ids": ", ".join(map(str, unknown))})
     # rows first (in SKU order, so that two stock takes never wait on each other crosswise), then locks
     Stock.objects.bulk_create(
         [Stock(tenant=tenant, store=store, sku_id=sku_id) for sku_id in sorted(by_sku)], ignore_conflicts=True
@@ -493,8 +507,8 @@ def set_stock(*, tenant: Tenant, store: Store, levels: Sequence[StockLevel]) -> 
     for row in rows:
         if by_sku[row.sku_id] < row.reserved:
             raise Conflict(
-                f"SKU {codes[row.sku_id]}: on hand {by_sku[row.sku_id]} is below the {row.reserved} reserved "
-                "for open orders.",
+                _("SKU %(sku)s: on hand %(on_hand)d is below the %(reserved)d reserved for open orders.")
+                % {"sku": codes[row.sku_id], "on_hand": by_sku[row.sku_id], "reserved": row.reserved},
                 code="below_reserved",
                 extra={"sku": row.sku_id},
             )
@@ -524,17 +538,17 @@ def set_store_services(*, tenant: Tenant, store: Store, offerings: Sequence[Serv
     wanted: dict[int, int] = {}
     for offering in offerings:
         if offering.service_id in wanted:
-            raise InvalidInput("service", f"Service {offering.service_id} is listed twice.")
+            raise InvalidInput("service", _("Service %(id)s is listed twice.") % {"id": offering.service_id})
         if offering.capacity < 1:
-            raise InvalidInput("capacity", "A capacity is at least 1.")
+            raise InvalidInput("capacity", _("A capacity is at least 1."))
         wanted[offering.service_id] = offering.capacity
     known = set(Service.objects.filter(tenant=tenant, pk__in=wanted, is_active=True).values_list("pk", flat=True))
     unknown = sorted(set(wanted) - known)
     if unknown:
-        raise InvalidInput("service", f"No such active service: {', '.join(map(str, unknown))}.")
+        raise InvalidInput("service", _("No such active service: %(ids)s.") % {"ids": ", ".join(map(str, unknown))})
     locked = Store.objects.select_for_update().get(tenant=tenant, pk=store.pk)  # one replacement at a time
     if wanted and not locked.offers_services:
-        raise InvalidInput("service", "The store does not have the `services` capability.")
+        raise InvalidInput("service", _("The store does not have the `services` capability."))
     StoreService.objects.filter(tenant=tenant, store=locked).exclude(service_id__in=wanted).delete()
     current = {row.service_id: row for row in StoreService.objects.filter(tenant=tenant, store=locked)}
     changed = []

@@ -35,6 +35,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
 from o2o.errors import Conflict, InvalidInput
@@ -85,10 +86,12 @@ def claim_key(*, tenant: Tenant, scope: str, key: str, digest: str) -> tuple[Ide
     record = IdempotencyRecord.objects.get(tenant=tenant, scope=scope, key=key)
     if record.fingerprint != digest:
         raise Conflict(
-            "This Idempotency-Key was already used with another request body.", code="idempotency_key_reused"
+            _("This Idempotency-Key was already used with another request body."), code="idempotency_key_reused"
         )
     if record.status_code is None:  # pragma: no cover - a committed claim always has its response
-        raise Conflict("A request with this Idempotency-Key is still being processed.", code="idempotency_in_progress")
+        raise Conflict(
+            _("A request with this Idempotency-Key is still being processed."), code="idempotency_in_progress"
+        )
     return record, True
 
 
@@ -102,7 +105,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
             return handler(view, request, *args, **kwargs)
         key = key.strip()
         if not key or len(key) > MAX_KEY_LENGTH:
-            raise InvalidInput(HEADER, f"Give a key of 1 to {MAX_KEY_LENGTH} characters.")
+            raise InvalidInput(HEADER, _("Give a key of 1 to %(max)d characters.") % {"max": MAX_KEY_LENGTH})
         user_part = request.user.pk if request.user.is_authenticated else "anon"
         scope = f"{request.method} {request.path} {user_part}"[:300]
         # When the handler raises (a 4xx from a business error), the claim goes with it, since the

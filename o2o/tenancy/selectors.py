@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from o2o.errors import NotFound
 from o2o.models import Tenant, TenantRole, User
@@ -47,5 +48,5 @@ def get_tenant_role(*, tenant: Tenant, role_id: int, roles: frozenset[str]) -> T
     """One role of `tenant` among `roles`; NotFound for a missing or foreign one alike."""
     tenant_role = list_tenant_roles(tenant=tenant, roles=roles).filter(pk=role_id).first()
     if tenant_role is None:
-        raise NotFound("No such role.")
+        raise NotFound(_("No such role."))
     return tenant_role

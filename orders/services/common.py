@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Sku
 from o2o.errors import Conflict, InvalidInput
@@ -59,9 +60,12 @@ class Customer:
 
 
 def illegal(order: Order, action: str) -> Conflict:
-    """The 409 of a transition the order's current status does not allow."""
+    """The 409 of a transition the order's current status does not allow (`action` translated, "accept")."""
+    # the status's label, lower-cased: in English it reads as the status value ("cancelled")
+    status = str(order.get_status_display()).lower()
     return Conflict(
-        f"Cannot {action} order {order.number}: it is {order.status}.",
+        _("Cannot %(action)s order %(number)s: it is %(status)s.")
+        % {"action": action, "number": order.number, "status": status},
         code="illegal_transition",
         extra={"status": order.status},
     )
@@ -151,7 +155,7 @@ def resolve_store(*, tenant: Tenant, store_id: int, field: str) -> Store:
     """A store of `tenant` named in a request body (active or not); InvalidInput naming `field` else."""
     store = Store.objects.filter(tenant=tenant, pk=store_id).first()
     if store is None:
-        raise InvalidInput(field, f"No such store: {store_id}.")
+        raise InvalidInput(field, _("No such store: %(id)s.") % {"id": store_id})
     return store
 
 
@@ -159,7 +163,7 @@ def check_fulfilment(fulfilment: str) -> Fulfilment:
     try:
         return Fulfilment(fulfilment)
     except ValueError:
-        raise InvalidInput("fulfilment", f"One of {', '.join(Fulfilment.values)}.") from None
+        raise InvalidInput("fulfilment", _("One of %(choices)s.") % {"choices": ", ".join(Fulfilment.values)}) from None
 
 
 def now() -> dt.datetime:

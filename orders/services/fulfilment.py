@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from o2o.models import Tenant, User
 from orders.choices import OPEN_STATUSES, Fulfilment, OrderStatus
@@ -36,7 +37,7 @@ def accept_order(*, tenant: Tenant, order: Order, by: User | None) -> Order:
     `illegal_transition` from any other status.
     """
     locked = lock_order(tenant=tenant, order=order)
-    require_status(locked, (OrderStatus.ROUTED,), "accept")
+    require_status(locked, (OrderStatus.ROUTED,), pgettext("order action", "accept"))
     locked.status = OrderStatus.ACCEPTED
     locked.save(update_fields=["status", "updated_at"])
     record_event(tenant=tenant, order=locked, from_status=OrderStatus.ROUTED, by=by)
@@ -50,7 +51,7 @@ def mark_ready(*, tenant: Tenant, order: Order, by: User | None, note: str = "")
     Conflict (409) `illegal_transition` from any other status.
     """
     locked = lock_order(tenant=tenant, order=order)
-    require_status(locked, (OrderStatus.ACCEPTED,), "mark ready")
+    require_status(locked, (OrderStatus.ACCEPTED,), pgettext("order action", "mark ready"))
     locked.status = OrderStatus.READY
     locked.save(update_fields=["status", "updated_at"])
     record_event(tenant=tenant, order=locked, from_status=OrderStatus.ACCEPTED, by=by, note=note)
@@ -65,7 +66,7 @@ def complete_order(*, tenant: Tenant, order: Order, by: User | None) -> Order:
     is set; `order_completed` is sent after commit. Conflict (409) `illegal_transition` otherwise.
     """
     locked = lock_order(tenant=tenant, order=order)
-    require_status(locked, COMPLETABLE, "complete")
+    require_status(locked, COMPLETABLE, pgettext("order action", "complete"))
     assert locked.store_id is not None
     stock.take(tenant=tenant, store_id=locked.store_id, quantities=quantities_of(tenant=tenant, order=locked))
     previous = locked.status
@@ -99,7 +100,7 @@ def cancel_order(*, tenant: Tenant, order: Order, by: User | None, as_staff: boo
     `order_cancelled` is sent after commit. Conflict (409) `illegal_transition` otherwise.
     """
     locked = lock_order(tenant=tenant, order=order)
-    require_status(locked, STAFF_CANCELLABLE if as_staff else CONSUMER_CANCELLABLE, "cancel")
+    require_status(locked, STAFF_CANCELLABLE if as_staff else CONSUMER_CANCELLABLE, pgettext("order action", "cancel"))
     previous = locked.status
     if previous in OPEN_STATUSES and locked.store_id is not None:
         stock.release(tenant=tenant, store_id=locked.store_id, quantities=quantities_of(tenant=tenant, order=locked))

@@ -263,7 +263,7 @@ def _place_order(
     """The body of `place_order`, without transaction handling (the caller's savepoint)."""
     fulfilment = check_fulfilment(fulfilment)
     if channel not in Channel.values:
-        raise InvalidInput("channel", f"One of {', '.join(Channel.values)}.")
+        raise InvalidInput("channel", _("One of %(choices)s.") % {"choices": ", ".join(Channel.values)})
     quantities = merge_lines(lines)
     if fulfilment in REACH_REQUIRED and not (location.has_point or location.district):
         raise InvalidInput("location", _("Give your location for delivery or a visit."))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from o2o.errors import InvalidInput
 from o2o.models import Tenant, User
@@ -32,7 +33,7 @@ def refund_order(
     is written then.
     """
     locked = lock_order(tenant=tenant, order=order)  # one refund of an order at a time
-    require_status(locked, (OrderStatus.COMPLETED,), "refund")
+    require_status(locked, (OrderStatus.COMPLETED,), pgettext("order action", "refund"))
     if not lines:
         raise InvalidInput("lines", _("Name at least one line to refund."))
     wanted: dict[int, int] = {}

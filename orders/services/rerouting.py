@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from members.services import note_served
 from o2o.errors import AppError, Conflict
@@ -187,7 +188,7 @@ def reject_order(*, tenant: Tenant, order: Order, by: User | None, reason: str) 
     stores, never back to one that declined, its reservation moved with it; `unroutable` when no
     store is left. Conflict (409) `illegal_transition` unless routed."""
     locked = lock_order(tenant=tenant, order=order)
-    require_status(locked, (OrderStatus.ROUTED,), "reject")
+    require_status(locked, (OrderStatus.ROUTED,), pgettext("order action", "reject"))
     return reroute(tenant=tenant, order=locked, by=by, note=_("rejected: %(reason)s") % {"reason": reason})
 
 
@@ -229,7 +230,7 @@ def assign_store(*, tenant: Tenant, order: Order, store: Store, by: User | None)
     `illegal_transition` unless unroutable, `store_inactive` for a closed store.
     """
     locked = lock_order(tenant=tenant, order=order)
-    require_status(locked, (OrderStatus.UNROUTABLE,), "assign")
+    require_status(locked, (OrderStatus.UNROUTABLE,), pgettext("order action", "assign"))
     if not store.is_active:
         raise Conflict(_("The store %(code)s is closed.") % {"code": store.code}, code="store_inactive")
     quantities = quantities_of(tenant=tenant, order=locked)

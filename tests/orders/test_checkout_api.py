@@ -341,3 +341,21 @@ def test_a_guide_places_an_order_for_a_customer_by_phone(api, brand):
             guide.pk,
             "store",
         )
+
+
+def test_a_422_speaks_the_callers_language(brand, shopper):
+    # given one store out of stock and one out of reach
+    brand.store("EMPTY", km=1.0, stock={brand.lamp: 0})
+    brand.store("REMOTE", km=8.0, stock={brand.lamp: 5})
+    # when a Chinese-speaking consumer orders for delivery
+    order = body(brand, (brand.lamp, 1))
+    response = shopper.post("/api/v1/orders/", order, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # then no store can serve it, said in Chinese, with the exclusions by their Chinese labels
+    assert response.status_code == 422
+    assert response.json()["code"] == "unroutable"
+    assert response.json()["detail"] == "没有门店能承接此订单（库存不足: 1; 顾客超出服务范围: 1）。"
+    # and in English it reads as before
+    response = shopper.post("/api/v1/orders/", order, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422
+    assert response.json()["detail"] == "No store can serve this order (Not enough stock: 1; Customer out of reach: 1)."
+    assert brand.orders() == 0

@@ -232,3 +232,20 @@ def test_a_reject_needs_a_reason(api, brand, shopper, two_stores):
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["reason"]
     assert _state(brand, order["id"]) == before
+
+
+def test_a_409_speaks_the_callers_language(api, brand, shopper, two_stores, hq_admin):
+    # given a cancelled order
+    order = _place(brand, shopper, (brand.lamp, 1))
+    hq = api(hq_admin, brand.tenant)
+    assert hq.post(f"/api/v1/orders/{order['id']}/cancel/").status_code == 200
+    # when a Chinese-speaking HQ accepts it
+    response = hq.post(f"/api/v1/orders/{order['id']}/accept/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # then the refusal is in Chinese (the status by its Chinese label), the code unchanged
+    assert response.status_code == 409
+    assert (response.json()["code"], response.json()["status"]) == ("illegal_transition", "cancelled")
+    assert response.json()["detail"] == f"订单 {order['number']} 当前状态为“已取消”，无法接单。"
+    # and in English it reads as before
+    response = hq.post(f"/api/v1/orders/{order['id']}/accept/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    assert response.json()["detail"] == f"Cannot accept order {order['number']}: it is cancelled."

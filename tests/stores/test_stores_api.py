@@ -403,3 +403,20 @@ def test_deleting_the_home_store_of_a_member_deactivates_it(api, tenant, hq_admi
         from members.models import Member
 
         assert list(Member.objects.values_list("home_store_id", flat=True)) == [store.pk]
+
+
+def test_a_400_speaks_the_callers_language(api, tenant, hq_admin, store):
+    # given a store SH01
+    client = api(hq_admin, tenant)
+    duplicate = {**NEW_STORE, "code": "SH01"}
+    # when a Chinese-speaking HQ creates another store with that code
+    response = client.post("/api/v1/stores/", duplicate, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # then the refusal is in Chinese, the machine-readable parts unchanged
+    assert response.status_code == 400
+    assert (response.json()["code"], response.json()["detail"]) == ("invalid", "已存在编码为 SH01 的门店。")
+    assert response.json()["errors"] == {"code": ["已存在编码为 SH01 的门店。"]}
+    # and the same request in English is refused in English
+    response = client.post("/api/v1/stores/", duplicate, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "A store with code SH01 exists already."
+    assert response.json()["errors"] == {"code": ["A store with code SH01 exists already."]}
