@@ -637,7 +637,7 @@ def _store_row(*, tenant: Tenant, booking: Booking, now: dt.datetime, error: str
         booking=booking,
         start=booking.start_at.astimezone(zone),
         end=booking.end_at.astimezone(zone),
-        can_check_in=booked and opens <= now < closes,
+        can_check_in=booking.status in services.CHECK_IN_FROM and opens <= now < closes,
         can_mark_no_show=booked and now >= no_show_from,
         error=error,
         done=done,

@@ -19,9 +19,10 @@ from bookings.services.booking import (
     reschedule_booking,
 )
 from bookings.services.jobs import mark_no_shows, send_booking_confirmation, send_due_reminders
-from bookings.services.visits import check_in, end_of_local_day, mark_no_show, record_walk_in
+from bookings.services.visits import CHECK_IN_FROM, check_in, end_of_local_day, mark_no_show, record_walk_in
 
 __all__ = [
+    "CHECK_IN_FROM",
     "CODE_ALPHABET",
     "CODE_LENGTH",
     "book_offering",

@@ -31,6 +31,10 @@ def end_of_local_day(*, moment: dt.datetime, timezone_name: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
 
 
+# the statuses a booking is checked in from: a no-show still can, within the check-in window
+CHECK_IN_FROM = (BookingStatus.BOOKED, BookingStatus.NO_SHOW)
+
+
 @transaction.atomic
 def check_in(
     *,
@@ -47,7 +51,10 @@ def check_in(
     Allowed from `tenant.check_in_early_minutes` before the start (else Conflict `too_early`) to
     the end of that day on the store's clock (else Conflict `too_late`). Records a StoreVisit
     (source `check_in`) with the member and the booking's visitor id; after commit sends
-    `booking_checked_in` and `store_visited`. Another status: Conflict `illegal_transition`.
+    `booking_checked_in` and `store_visited`. A `no_show` booking (marked after its slot and grace
+    period) may still be checked in within that window: a consumer who comes late the same day is
+    a visit, and the no-show was only the store's presumption. Another status: Conflict
+    `illegal_transition`.
     """
     now = now or timezone.now()
     if booking is None:
@@ -56,7 +63,7 @@ def check_in(
     holds_code = bool(code) and constant_time_compare(code.strip().upper(), locked.check_in_code)
     if not holds_code and not acts_for_store(tenant=tenant, user=by, store_id=locked.store_id):
         raise Forbidden(_("Present the booking's check-in code, or ask the store's staff."))
-    if locked.status != BookingStatus.BOOKED:
+    if locked.status not in CHECK_IN_FROM:
         raise illegal_transition(locked, _("checked in"))
     if now < locked.start_at - dt.timedelta(minutes=tenant.check_in_early_minutes):
         raise Conflict(

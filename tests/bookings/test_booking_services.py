@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bookings.choices import BookingStatus
+from bookings.choices import BookingStatus, VisitSource
 from bookings.models import Booking, SlotOccupancy, StoreVisit
 from bookings.services import (
     CODE_ALPHABET,
@@ -18,6 +18,7 @@ from bookings.services import (
     cancel_booking,
     check_in,
     mark_no_show,
+    mark_no_shows,
     record_walk_in,
     reschedule_booking,
 )
@@ -387,6 +388,28 @@ def test_no_show_only_after_the_slot_and_the_grace_period(tenant, store, service
     assert marked.status == BookingStatus.NO_SHOW
     assert again.value.code == "illegal_transition"
     assert occupancy(tenant, store, service) == {SLOT: (1, 2)}
+
+
+def test_a_no_show_who_comes_later_that_day_is_checked_in_but_not_the_next_day(tenant, store, service, manager):
+    # given two Saturday 10:00 bookings (Shanghai) the no-show job marked at 11:00
+    late, later = (book(tenant, store, service, phone=f"1381234567{n}") for n in range(2))
+    end = SLOT + minutes(30)
+    midnight = dt.datetime(2026, 3, 21, 16, 0, tzinfo=UTC)  # 00:00 Sunday in Shanghai
+    with tenant_scope(tenant):
+        assert mark_no_shows(tenant=tenant, now=end + minutes(30)) == 2
+        # when one of them arrives at 15:00 with their code, and the other only on Sunday
+        arrived = check_in(tenant=tenant, code=late.check_in_code, now=SLOT + minutes(300))
+        with pytest.raises(Conflict) as next_day:
+            check_in(tenant=tenant, booking=later, by=manager, now=midnight)
+        visits = list(StoreVisit.objects.values_list("booking_id", "source", "visited_at"))
+        statuses = dict(Booking.objects.values_list("pk", "status"))
+    # then the first is a visit after all (checked in at 15:00); the second stays a no-show
+    assert (arrived.status, arrived.checked_in_at) == (BookingStatus.CHECKED_IN, SLOT + minutes(300))
+    assert visits == [(late.pk, VisitSource.CHECK_IN, SLOT + minutes(300))]
+    assert next_day.value.code == "too_late"
+    assert statuses == {late.pk: BookingStatus.CHECKED_IN, later.pk: BookingStatus.NO_SHOW}
+    # and the slot's places are as they were: both held (the slot is over)
+    assert occupancy(tenant, store, service) == {SLOT: (2, 2)}
 
 
 # --- walk-ins ----------------------------------------------------------------------------------

@@ -490,8 +490,34 @@ def test_marking_a_no_show_from_the_store_day(tenant, service, berlin):
         page = client.get(response["Location"])
     assert response["Location"] == "/store/today/?date=2026-03-21"
     assert reload(tenant, booking).status == BookingStatus.NO_SHOW
-    assert texts(page, "no-show-row") == ["09:00 Ana Eye exam · +8613900000001"]
+    # (with a button for her coming late the same day)
+    assert texts(page, "no-show-row") == ["09:00 Ana Eye exam · +8613900000001 Came late: check in"]
     assert texts(page, "name") == []
+
+
+def test_a_no_show_who_comes_later_that_day_is_checked_in_from_the_store_day(tenant, service, berlin):
+    store, manager = berlin
+    booking = book(tenant, store, service, dt.datetime(2026, 3, 21, 9, 0, tzinfo=BERLIN), name="Ana")
+    client = client_for(tenant, manager)
+    with clock(dt.datetime(2026, 3, 21, 10, 0, tzinfo=BERLIN)):
+        client.post(f"/store/today/bookings/{booking.pk}/no-show/")
+    # given the no-show, listed at 15:00 with a late check-in button
+    with clock(dt.datetime(2026, 3, 21, 15, 0, tzinfo=BERLIN)):
+        page = client.get("/store/today/")
+        assert texts(page, "no-show-row") == ["09:00 Ana Eye exam · +8613900000001 Came late: check in"]
+        # when the store checks Ana in, who came late
+        response = client.post(f"/store/today/bookings/{booking.pk}/check-in/")
+        page = client.get(response["Location"])
+    # then she is checked in, no longer a no-show, and her visit is counted
+    assert reload(tenant, booking).status == BookingStatus.CHECKED_IN
+    assert texts(page, "no-show-row") == []
+    assert texts(page, "name") == ["Ana"]
+    # and on the next day the button is gone (check-in closes at the end of the booking's day)
+    with tenant_scope(tenant):
+        Booking.objects.filter(pk=booking.pk).update(status=BookingStatus.NO_SHOW, checked_in_at=None)
+    with clock(dt.datetime(2026, 3, 22, 9, 0, tzinfo=BERLIN)):
+        page = client.get("/store/today/?date=2026-03-21")
+    assert texts(page, "no-show-row") == ["09:00 Ana Eye exam · +8613900000001"]
 
 
 def test_checking_in_by_the_consumers_code(tenant, store, other_store, service, manager):
