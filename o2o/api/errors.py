@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -30,7 +31,7 @@ def _validation_body(detail: Any) -> dict[str, Any]:
     if isinstance(errors, list):
         errors = {"non_field_errors": errors}
     fields = ", ".join(errors)
-    return {"code": "invalid", "detail": f"Invalid input: {fields}.", "errors": errors}
+    return {"code": "invalid", "detail": _("Invalid input: %(fields)s.") % {"fields": fields}, "errors": errors}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
