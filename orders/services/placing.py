@@ -107,7 +107,10 @@ def _summary(decision: Decision) -> str:
     if not counts:
         return _("the brand has no active store")
     labels = dict(Exclusion.choices)
-    return "; ".join(f"{labels.get(reason, reason)}: {n}" for reason, n in sorted(counts.items()))
+    # Translators: one reason no store could serve an order, with how many stores it removed
+    parts = [_("%(reason)s: %(stores)d") % {"reason": labels.get(r, r), "stores": n} for r, n in sorted(counts.items())]
+    # Translators: what separates the reasons of the list above
+    return _("; ").join(parts)
 
 
 def cannot_route(decision: Decision, *, guide_store: int | None, chosen_store: Store | None = None) -> Unprocessable:

@@ -353,7 +353,7 @@ def test_a_422_speaks_the_callers_language(brand, shopper):
     # then no store can serve it, said in Chinese, with the exclusions by their Chinese labels
     assert response.status_code == 422
     assert response.json()["code"] == "unroutable"
-    assert response.json()["detail"] == "没有门店能承接此订单（库存不足: 1; 顾客超出服务范围: 1）。"
+    assert response.json()["detail"] == "没有门店能承接此订单（库存不足：1；顾客超出服务范围：1）。"
     # and in English it reads as before
     response = shopper.post("/api/v1/orders/", order, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 422
