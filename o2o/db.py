@@ -8,7 +8,7 @@ security applies to them as to the ORM.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 from django.db import connection, models
@@ -25,3 +25,11 @@ def first_row(model: type[M], where: str, params: Sequence[object]) -> M | None:
         list(params),
     )
     return next(iter(rows), None)
+
+
+def in_list(values: Iterable[int]) -> tuple[str, list[int]]:
+    """An SQL list for `... IN <list>` and its parameters: the distinct `values`, sorted (so that
+    row locks taken through it come in one order), as `(%s, %s)` and `[1, 2]`; no values give
+    `(NULL)`, which matches nothing."""
+    ids = sorted(set(values))
+    return "(" + (", ".join(["%s"] * len(ids)) if ids else "NULL") + ")", ids

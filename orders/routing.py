@@ -15,6 +15,7 @@ from typing import Any, cast
 from django.db import connection
 from django.db.models import Count
 
+from o2o.db import in_list
 from o2o.models import Tenant
 from orders.choices import OPEN_STATUSES, Exclusion, Fulfilment, RoutingRule
 from stores.geo import haversine_km
@@ -218,15 +219,14 @@ def load_store_facts(*, tenant: Tenant, fulfilment: str, sku_ids: Collection[int
     queries through the ORM cost more CPU than everything else routing does (bench/place_orders).
     """
     flag = NEEDED_CAPABILITY[Fulfilment(fulfilment)]
-    skus = sorted(set(sku_ids))
-    stock_on = f"AND k.sku_id IN ({', '.join(['%s'] * len(skus))})" if skus else "AND 1 = 0"
+    skus_in, skus = in_list(sku_ids)
     stores: dict[int, StoreFacts] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT s.id, s.code, s.name, s.kind, s.lat, s.lng, s.service_radius_km, s."  # noqa: S608 - fixed names
             + flag
             + ", k.sku_id, k.on_hand - k.reserved FROM stores_store s "
-            f"LEFT JOIN stores_stock k ON k.store_id = s.id AND k.tenant_id = s.tenant_id {stock_on} "
+            f"LEFT JOIN stores_stock k ON k.store_id = s.id AND k.tenant_id = s.tenant_id AND k.sku_id IN {skus_in} "
             "WHERE s.tenant_id = %s AND s.is_active ORDER BY s.id",
             [*skus, tenant.pk],
         )

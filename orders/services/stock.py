@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from o2o.db import in_list
 from o2o.models import Tenant
 
 
@@ -38,20 +39,16 @@ class Row:
 Locked = dict[tuple[int, int], Row]  # (store id, sku id) -> row
 
 
-def _placeholders(values: Collection[object]) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 def lock_rows(*, tenant: Tenant, store_ids: Collection[int], sku_ids: Collection[int]) -> Locked:
     """Lock the stock rows of `sku_ids` at `store_ids`, in primary-key order, and read them."""
-    stores, skus = sorted(set(store_ids)), sorted(set(sku_ids))
+    (stores_in, stores), (skus_in, skus) = in_list(store_ids), in_list(sku_ids)
     if not stores or not skus:
         return {}
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id, store_id, sku_id, on_hand, reserved FROM stores_stock "  # noqa: S608 - placeholders only
-            f"WHERE tenant_id = %s AND store_id IN ({_placeholders(stores)}) AND sku_id IN ({_placeholders(skus)}) "
+            f"WHERE tenant_id = %s AND store_id IN {stores_in} AND sku_id IN {skus_in} "
             f"ORDER BY id{lock}",
             [tenant.pk, *stores, *skus],
         )
@@ -71,7 +68,7 @@ def shortfall(locked: Locked, *, store_id: int, quantities: Mapping[int, int]) -
 
 def _apply(*, tenant: Tenant, on_hand: Mapping[int, int], reserved: Mapping[int, int]) -> None:
     """Add the deltas (by stock row pk) to `on_hand` and `reserved` in one UPDATE."""
-    pks = sorted(set(on_hand) | set(reserved))
+    pks_in, pks = in_list({*on_hand, *reserved})
     if not pks:
         return
     assignments = ["updated_at = %s"]
@@ -84,7 +81,7 @@ def _apply(*, tenant: Tenant, on_hand: Mapping[int, int], reserved: Mapping[int,
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE stores_stock SET {', '.join(assignments)} "  # noqa: S608 - placeholders only
-            f"WHERE tenant_id = %s AND id IN ({_placeholders(pks)})",
+            f"WHERE tenant_id = %s AND id IN {pks_in}",
             [*params, tenant.pk, *pks],
         )
 
