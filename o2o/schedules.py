@@ -56,6 +56,11 @@ def ensure_jobs(apps: Any, jobs: Iterable[PeriodicJob]) -> int:
     return created
 
 
+def remove_jobs(apps: Any, jobs: Iterable[PeriodicJob]) -> None:
+    """Delete the `jobs` (by name): what unapplying the migration that created them does."""
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=[job.name for job in jobs]).delete()
+
+
 def ensure_jobs_after_migrate(sender: Any, jobs: Iterable[PeriodicJob], **kwargs: Any) -> None:
     """post_migrate receiver body: the real registry, on the database just migrated or flushed."""
     from django.apps import apps

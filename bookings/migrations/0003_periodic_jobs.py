@@ -4,7 +4,7 @@ database schedule of django-celery-beat, where HQ may change the interval or pau
 from django.db import migrations
 
 from bookings.schedules import JOBS
-from o2o.schedules import ensure_jobs
+from o2o.schedules import ensure_jobs, remove_jobs
 
 
 def create_jobs(apps, schema_editor):
@@ -12,7 +12,7 @@ def create_jobs(apps, schema_editor):
 
 
 def delete_jobs(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=[job.name for job in JOBS]).delete()
+    remove_jobs(apps, JOBS)
 
 
 class Migration(migrations.Migration):

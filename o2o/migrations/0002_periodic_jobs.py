@@ -3,7 +3,7 @@ database schedule of django-celery-beat, where HQ may change the interval or pau
 
 from django.db import migrations
 
-from o2o.schedules import JOBS, ensure_jobs
+from o2o.schedules import JOBS, ensure_jobs, remove_jobs
 
 
 def create_jobs(apps, schema_editor):
@@ -11,7 +11,7 @@ def create_jobs(apps, schema_editor):
 
 
 def delete_jobs(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=[job.name for job in JOBS]).delete()
+    remove_jobs(apps, JOBS)
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,7 @@ django-celery-beat, where HQ may change or pause it. The job itself is declared 
 
 from django.db import migrations
 
-from o2o.schedules import ensure_jobs
+from o2o.schedules import ensure_jobs, remove_jobs
 from orders.schedules import JOBS
 
 
@@ -12,7 +12,7 @@ def add_schedule(apps, schema_editor):
 
 
 def remove_schedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name__in=[job.name for job in JOBS]).delete()
+    remove_jobs(apps, JOBS)
 
 
 class Migration(migrations.Migration):
