@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 from functools import cache
+from typing import Any
 from urllib.parse import urlparse
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/o2o"
@@ -70,3 +71,22 @@ def missing() -> dict[str, str]:
     if not chromium_available():
         gone["browser"] = f"Chromium at {CHROMIUM}"
     return gone
+
+
+def login_session(*, autocommit: bool = False) -> Any:
+    """A PostgreSQL connection of its own to the test database, as DATABASE_URL's login user (not
+    the application's restricted role, so row-level security does not scope it when that user is
+    a superuser, as on development and CI machines). The caller closes it."""
+    import psycopg2
+    from django.db import connection
+
+    params = connection.settings_dict
+    session = psycopg2.connect(
+        dbname=params["NAME"],
+        user=params["USER"],
+        password=params["PASSWORD"] or None,
+        host=params["HOST"] or None,
+        port=params["PORT"] or None,
+    )
+    session.autocommit = autocommit
+    return session

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg2
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -22,6 +21,7 @@ from o2o.choices import Role
 from o2o.models import IdempotencyRecord, TenantOwned, TenantRole, User
 from o2o.tenancy import current_tenant_id, tenant_scope, user_scope
 from o2o.tenancy.rls import POLICY_NAME
+from tests.services import login_session
 
 pytestmark = pytest.mark.postgres
 
@@ -40,15 +40,7 @@ def superuser_cursor() -> Iterator[Any]:
     A superuser is never bound by row-level security (not even FORCE), so it sees every brand's
     rows: the ground truth the application's view is compared with.
     """
-    params = connection.settings_dict
-    raw = psycopg2.connect(
-        dbname=params["NAME"],
-        user=params["USER"],
-        password=params["PASSWORD"] or None,
-        host=params["HOST"] or None,
-        port=params["PORT"] or None,
-    )
-    raw.autocommit = True
+    raw = login_session(autocommit=True)
     try:
         with raw.cursor() as cursor:
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")

@@ -7,13 +7,13 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg2
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from o2o.tenancy import tenant_scope
 from orders.models import Order
 from tests.orders.conftest import body
+from tests.services import login_session
 
 pytestmark = pytest.mark.postgres
 
@@ -73,18 +73,10 @@ def test_ten_concurrent_duplicates_with_one_idempotency_key_make_one_order(api, 
     assert brand.stock(store, brand.lamp) == (50, 2)
 
 
-def _session(django_connection, *, autocommit: bool = False):
-    """A separate PostgreSQL session on the test database as the login (super)user: it takes row
-    locks the way another checkout would, outside the application's role and row-level security."""
-    settings = django_connection.settings_dict
-    session = psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-    )
-    session.autocommit = autocommit
+def _session(*, autocommit: bool = False):
+    """Another session on the test database, as the login (super)user: it takes row locks the way
+    another checkout would, outside the application's role and row-level security."""
+    session = login_session(autocommit=autocommit)
     session.cursor().execute("SET lock_timeout = '10s'")
     session.commit()
     return session
@@ -108,8 +100,8 @@ def test_a_checkout_that_finds_a_store_short_lets_go_of_it_before_waiting_for_th
     near = brand.store("NEAR", km=1.0, stock={brand.lamp: 1})
     far = brand.store("FAR", km=3.0, stock={brand.lamp: 1})
     client = api(brand.consumer, brand.tenant)
-    taker, other = _session(connection), _session(connection)
-    watcher = _session(connection, autocommit=True)
+    taker, other = _session(), _session()
+    watcher = _session(autocommit=True)
     pid = {session: session.get_backend_pid() for session in (taker, other)}
     lamp_at = "SELECT id FROM stores_stock WHERE store_id = %s AND sku_id = %s FOR UPDATE"
     pool = ThreadPoolExecutor(max_workers=1)
