@@ -52,6 +52,32 @@ def open_store(tenant: Tenant, code: str, name: str, lng: float, stock: dict[Sku
     return store
 
 
+def lumen_with_a_lamp(make_tenant: Any) -> tuple[Tenant, Sku]:
+    """The brand Lumen with one lamp for sale at 199.00."""
+    tenant = make_tenant("lumen", name="Lumen Lighting")
+    with tenant_scope(tenant):
+        category = Category.objects.create(tenant=tenant, name="Lamps")
+        product = Product.objects.create(tenant=tenant, name="Reader desk lamp", category=category)
+        lamp = Sku.objects.create(
+            tenant=tenant, product=product, code="LUM-RD-W", name="White", price=Decimal("199.00")
+        )
+    return tenant, lamp
+
+
+def make_manager(tenant: Tenant, store: Any) -> None:
+    """The store's manager, who logs in as sh1-manager."""
+    with tenant_scope(tenant):
+        store_services.create_staff(
+            tenant=tenant,
+            store=store,
+            username="sh1-manager",
+            password="pw-secret-42",
+            name="Manager Wang",
+            phone="",
+            role=Role.STORE_MANAGER,
+        )
+
+
 def new_page(chromium: Browser, live_server: Any, **options: Any) -> Page:
     context = chromium.new_context(
         base_url=live_server.url, locale="en-US", viewport={"width": 1100, "height": 1000}, **options
@@ -73,25 +99,10 @@ def pages(chromium: Browser, live_server: Any) -> Iterator[dict[str, Page]]:
 def test_a_consumer_checks_out_for_pickup_and_sees_the_store_accept_it(pages, live_server, make_tenant, make_user):
     # given a brand with a lamp, two stores that have it (1 km and 3 km east of the square), the
     # near store's manager, and a consumer with an account
-    tenant = make_tenant("lumen", name="Lumen Lighting")
-    with tenant_scope(tenant):
-        category = Category.objects.create(tenant=tenant, name="Lamps")
-        product = Product.objects.create(tenant=tenant, name="Reader desk lamp", category=category)
-        lamp = Sku.objects.create(
-            tenant=tenant, product=product, code="LUM-RD-W", name="White", price=Decimal("199.00")
-        )
+    tenant, lamp = lumen_with_a_lamp(make_tenant)
     near = open_store(tenant, "SH-1", "People's Square", PEOPLES_SQUARE["longitude"] + 0.0105, {lamp: 5})
     open_store(tenant, "SH-3", "Lujiazui", PEOPLES_SQUARE["longitude"] + 0.0315, {lamp: 5})
-    with tenant_scope(tenant):
-        store_services.create_staff(
-            tenant=tenant,
-            store=near,
-            username="sh1-manager",
-            password="pw-secret-42",
-            name="Manager Wang",
-            phone="",
-            role=Role.STORE_MANAGER,
-        )
+    make_manager(tenant, near)
     consumer = make_user(tenant, Role.CONSUMER, username="+8613800138000")
     with tenant_scope(tenant):
         join_brand(tenant=tenant, phone="+8613800138000", name="张伟", user=consumer)
@@ -147,22 +158,10 @@ def test_a_consumer_checks_out_for_pickup_and_sees_the_store_accept_it(pages, li
 
 def test_a_queue_refresh_during_a_slow_accept_does_not_swallow_its_answer(pages, make_tenant):
     # given a store's manager with one order to accept, on a day the server answers slowly
-    tenant = make_tenant("lumen", name="Lumen Lighting")
-    with tenant_scope(tenant):
-        category = Category.objects.create(tenant=tenant, name="Lamps")
-        product = Product.objects.create(tenant=tenant, name="Reader desk lamp", category=category)
-        lamp = Sku.objects.create(tenant=tenant, product=product, code="LUM-RD-W", name="White", price=Decimal("9"))
+    tenant, lamp = lumen_with_a_lamp(make_tenant)
     store = open_store(tenant, "SH-1", "People's Square", PEOPLES_SQUARE["longitude"], {lamp: 5})
+    make_manager(tenant, store)
     with tenant_scope(tenant):
-        store_services.create_staff(
-            tenant=tenant,
-            store=store,
-            username="sh1-manager",
-            password="pw-secret-42",
-            name="Manager Wang",
-            phone="",
-            role=Role.STORE_MANAGER,
-        )
         order = order_services.checkout(
             tenant=tenant,
             user=None,
