@@ -29,7 +29,7 @@ from o2o.tenancy.request import SignedInApiRequest, TenantApiRequest
 from orders import selectors, services
 from orders.choices import Channel, Fulfilment, OrderStatus
 from orders.models import Order
-from orders.routing import Location
+from orders.routing import Location, detail_text
 
 EVERYONE = frozenset({PUBLIC})
 HQ = frozenset(HQ_ROLES)
@@ -58,7 +58,10 @@ class RoutingCandidateOutput(serializers.Serializer):
     code = serializers.CharField()
     distance_km = serializers.FloatField(allow_null=True)
     excluded = serializers.CharField(allow_null=True, help_text="why the store could not serve; null if it could")
-    detail = serializers.CharField()
+    detail = serializers.SerializerMethodField(help_text="the exclusion's detail, in the caller's language")
+
+    def get_detail(self, candidate: dict[str, Any]) -> str:
+        return detail_text(candidate)
 
 
 class OrderRoutingOutput(serializers.Serializer):

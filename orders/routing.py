@@ -14,6 +14,8 @@ from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Count
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from o2o.db import in_list
 from o2o.models import Tenant
@@ -58,22 +60,74 @@ class StoreFacts:
     open_orders: int = 0
 
 
+# Why a store could not serve, beyond its exclusion code: a message and its one argument, kept
+# apart so that a routing record (stored with the English text) reads in each reader's language.
+DETAIL_MESSAGES = {
+    "closed": gettext_noop("the store is closed"),
+    "no_such_store": gettext_noop("no such store"),
+    "no_pickup": gettext_noop("the store does not offer pick-up"),
+    "no_delivery": gettext_noop("the store does not offer delivery"),
+    "no_experience": gettext_noop("the store does not offer in-store visits"),
+    "no_service": gettext_noop("the store does not offer %(what)s"),  # what: a service's name
+    "no_stock": gettext_noop("no stock of %(what)s"),  # what: SKU codes
+    "out_of_reach": gettext_noop("the customer is outside the store's service area"),
+}
+
+
+@dataclass(frozen=True)
+class Detail:
+    """The detail of an exclusion: `key` of DETAIL_MESSAGES and its argument, or `key` "text" and
+    a message already written (e.g. a booking's refusal). `str()` is in the active language."""
+
+    key: str = ""
+    arg: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.key)
+
+    def __str__(self) -> str:
+        if self.key not in DETAIL_MESSAGES:
+            return self.arg
+        return gettext(DETAIL_MESSAGES[self.key]) % {"what": self.arg}
+
+    def english(self) -> str:
+        with translation.override("en"):
+            return str(self)
+
+    @classmethod
+    def text(cls, message: str) -> Detail:
+        return cls("text", message)
+
+
+def detail_text(candidate: Mapping[str, Any]) -> str:
+    """A routing record's candidate's detail in the active language (records written before the
+    detail's key was kept have only the English text)."""
+    key = candidate.get("detail_code")
+    return str(Detail(key, candidate.get("detail_arg", ""))) if key else candidate.get("detail", "")
+
+
 @dataclass
 class Considered:
     store: int
     code: str
     distance_km: float | None
     excluded: str | None = None
-    detail: str = ""
+    detail: Detail = Detail()
 
-    def as_record(self) -> dict[str, Any]:
-        return {
+    def as_record(self, *, translated: bool = False) -> dict[str, Any]:
+        """The candidate as the order's routing record keeps it: the detail in English, with its
+        code and argument to show it in another language (`detail_text`); `translated`: as an
+        answer shows it, the detail in the active language only."""
+        record = {
             "store": self.store,
             "code": self.code,
             "distance_km": None if self.distance_km is None else round(self.distance_km, 3),
             "excluded": self.excluded,
-            "detail": self.detail,
+            "detail": str(self.detail) if translated else self.detail.english(),
         }
+        if self.detail and not translated:
+            record |= {"detail_code": self.detail.key, "detail_arg": self.detail.arg}
+        return record
 
 
 @dataclass
@@ -85,11 +139,11 @@ class Decision:
     refusal: Considered | None = None
     alternatives: list[Considered] = field(default_factory=list)
 
-    def as_record(self) -> dict[str, Any]:
+    def as_record(self, *, translated: bool = False) -> dict[str, Any]:
         return {
             "reason": self.rule,
             "store": self.store_id,
-            "candidates": [c.as_record() for c in self.considered],
+            "candidates": [c.as_record(translated=translated) for c in self.considered],
         }
 
 
@@ -102,25 +156,30 @@ def _exclusion(
     location: Location,
     distance: float | None,
     declined: Collection[int],
-    unavailable: Mapping[int, tuple[str, str]],
-) -> tuple[str | None, str]:
+    unavailable: Mapping[int, tuple[str, Detail]],
+) -> tuple[str | None, Detail]:
     if facts.id in declined:
-        return Exclusion.DECLINED, ""
+        return Exclusion.DECLINED, Detail()
     if not facts.active:
-        return Exclusion.INACTIVE, "the store is closed"
+        return Exclusion.INACTIVE, Detail("closed")
     if not facts.has_capability:
-        return Exclusion.NO_CAPABILITY, f"the store does not offer {fulfilment}"
+        return Exclusion.NO_CAPABILITY, Detail(f"no_{fulfilment}")
     if facts.id in unavailable:
         return unavailable[facts.id]
     short = [sku for sku, qty in sorted(quantities.items()) if facts.available.get(sku, 0) < qty]
     if short:
-        return Exclusion.NO_STOCK, "no stock of " + ", ".join(sku_codes.get(sku, str(sku)) for sku in short)
+        return Exclusion.NO_STOCK, shortage(short, sku_codes)
     if fulfilment in REACH_REQUIRED:
         in_radius = distance is not None and distance <= facts.service_radius_km
         in_territory = bool(location.district) and location.district in facts.territory
         if not (in_radius or in_territory):
-            return Exclusion.OUT_OF_REACH, "the customer is outside the store's service area"
-    return None, ""
+            return Exclusion.OUT_OF_REACH, Detail("out_of_reach")
+    return None, Detail()
+
+
+def shortage(short: Collection[int], sku_codes: Mapping[int, str]) -> Detail:
+    """The detail of a store short of the SKUs `short` (ids, shown by their codes)."""
+    return Detail("no_stock", ", ".join(sku_codes.get(sku, str(sku)) for sku in sorted(short)))
 
 
 OpenOrders = Callable[[Collection[int]], Mapping[int, int]]
@@ -148,7 +207,7 @@ def rank(
     chosen_store_id: int | None,
     guide_store_id: int | None,
     declined: Collection[int],
-    unavailable: Mapping[int, tuple[str, str]] | None = None,
+    unavailable: Mapping[int, tuple[str, Detail]] | None = None,
     open_orders: OpenOrders | None = None,
 ) -> Decision:
     """Apply rules.md 1.1-1.3 to `stores` and return the decision with every store considered.
@@ -175,7 +234,7 @@ def rank(
             unavailable=unavailable,
         )
         if excluded is None and chosen_store_id is not None and facts.id != chosen_store_id:
-            excluded, detail = Exclusion.NOT_CHOSEN, ""
+            excluded, detail = Exclusion.NOT_CHOSEN, Detail()
         considered.append(Considered(facts.id, facts.code, distance, excluded, detail))
         if excluded is None:
             viable.append(facts)
@@ -186,7 +245,7 @@ def rank(
             return Decision(viable[0].id, RoutingRule.CUSTOMER_CHOICE, considered)
         refusal = next((c for c in considered if c.store == chosen_store_id), None)
         if refusal is None:
-            refusal = Considered(chosen_store_id, "", None, Exclusion.INACTIVE, "no such store")
+            refusal = Considered(chosen_store_id, "", None, Exclusion.INACTIVE, Detail("no_such_store"))
         alternatives = [c for c in considered if c.excluded == Exclusion.NOT_CHOSEN][:ALTERNATIVES_SHOWN]
         return Decision(None, RoutingRule.CUSTOMER_CHOICE, considered, refusal, alternatives)
 
@@ -284,7 +343,7 @@ def choose_store(
     chosen_store_id: int | None = None,
     guide_store_id: int | None = None,
     declined: Collection[int] = (),
-    unavailable: Mapping[int, tuple[str, str]] | None = None,
+    unavailable: Mapping[int, tuple[str, Detail]] | None = None,
 ) -> Decision:
     """Route an order of `quantities` (sku id -> quantity) for `tenant` (rules.md 1).
 

@@ -45,7 +45,7 @@ from orders import selectors, services
 from orders.choices import Channel, Exclusion, Fulfilment, OrderStatus, RoutingRule
 from orders.forms import AssignForm, CheckoutForm, HqOrderFilterForm, RejectForm, show_service_error
 from orders.models import Order, OrderEvent
-from orders.routing import REACH_REQUIRED, choose_store
+from orders.routing import REACH_REQUIRED, Detail, choose_store, detail_text
 from orders.services.common import unavailable_for_service
 from stores.access import staff_post
 from stores.models import Store
@@ -221,7 +221,7 @@ def store_picker(*, tenant: Tenant, form: CheckoutForm) -> Picker:
     location = form.location()
     if fulfilment in REACH_REQUIRED and not (location.has_point or location.district):
         return Picker(prompt=_("Share your location or give your district to see the stores that reach you."))
-    unavailable: dict[int, tuple[str, str]] = {}
+    unavailable: dict[int, tuple[str, Detail]] = {}
     service = data.get("service")
     if fulfilment == Fulfilment.EXPERIENCE and service is not None:
         unavailable = unavailable_for_service(tenant=tenant, service_id=service.pk, service_name=service.name)
@@ -243,7 +243,7 @@ def store_picker(*, tenant: Tenant, form: CheckoutForm) -> Picker:
     for considered in first:
         why = ""
         if considered.excluded:
-            why = considered.detail or str(EXCLUSION_LABELS.get(considered.excluded, considered.excluded))
+            why = str(considered.detail) or str(EXCLUSION_LABELS.get(considered.excluded, considered.excluded))
         rows.append(
             PickerRow(
                 store=stores[considered.store],
@@ -595,7 +595,7 @@ def routing_rows(order: Order, stores: dict[int, Store]) -> list[RoutingRow]:
                 name=store.name if store else "",
                 distance_km=candidate.get("distance_km"),
                 excluded=str(EXCLUSION_LABELS.get(excluded, excluded)) if excluded else "",
-                detail=candidate.get("detail", ""),
+                detail=detail_text(candidate),
                 chosen=candidate.get("store") == record.get("store") and not excluded,
             )
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ from o2o.errors import Conflict, InvalidInput
 from o2o.models import Tenant, User
 from orders.choices import Exclusion, Fulfilment
 from orders.models import Order, OrderEvent
-from orders.routing import Decision, Location
+from orders.routing import Decision, Detail, Location
 from stores.models import Store
 
 # Crockford's base32: no I, L, O, U (read aloud, typed by hand, never a rude word by accident)
@@ -132,23 +132,20 @@ def sku_codes(*, tenant: Tenant, sku_ids: Collection[int]) -> dict[int, str]:
     return dict(Sku.objects.filter(tenant=tenant, pk__in=list(sku_ids)).values_list("pk", "code"))
 
 
-def shortage_detail(short: Collection[int], codes: Mapping[int, str]) -> str:
-    return "no stock of " + ", ".join(codes.get(sku_id, str(sku_id)) for sku_id in sorted(short))
+def routing_record(decision: Decision, *, guide_store_id: int | None, translated: bool = False) -> dict[str, Any]:
+    """The routing record kept on the order (rules.md 1.4), plus the bound guide's store used
+    (`translated`: as a 422 shows it, in the caller's language; see `Considered.as_record`)."""
+    return {**decision.as_record(translated=translated), "guide_store": guide_store_id}
 
 
-def routing_record(decision: Decision, *, guide_store_id: int | None) -> dict[str, Any]:
-    """The routing record kept on the order (rules.md 1.4), plus the bound guide's store used."""
-    return {**decision.as_record(), "guide_store": guide_store_id}
-
-
-def unavailable_for_service(*, tenant: Tenant, service_id: int, service_name: str) -> dict[int, tuple[str, str]]:
+def unavailable_for_service(*, tenant: Tenant, service_id: int, service_name: str) -> dict[int, tuple[str, Detail]]:
     """The active stores that do not offer the booked service, as routing exclusions (one query)."""
     missing = (
         Store.objects.filter(tenant=tenant, is_active=True, offers_services=True)
         .exclude(services__service_id=service_id)
         .values_list("pk", flat=True)
     )
-    return dict.fromkeys(missing, (Exclusion.NO_CAPABILITY, f"the store does not offer {service_name}"))
+    return dict.fromkeys(missing, (Exclusion.NO_CAPABILITY, Detail("no_service", service_name)))
 
 
 def resolve_store(*, tenant: Tenant, store_id: int, field: str) -> Store:

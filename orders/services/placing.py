@@ -21,7 +21,7 @@ from o2o.models import Tenant, User
 from o2o.money import round_money
 from orders.choices import Channel, Exclusion, Fulfilment, OrderStatus
 from orders.models import Order, OrderEvent, OrderLine
-from orders.routing import REACH_REQUIRED, Considered, Decision, Location, choose_store
+from orders.routing import REACH_REQUIRED, Considered, Decision, Detail, Location, choose_store, shortage
 from orders.services import stock
 from orders.services.common import (
     NUMBER_ATTEMPTS,
@@ -36,7 +36,6 @@ from orders.services.common import (
     schedule_expiry,
     send_on_commit,
     set_deadline,
-    shortage_detail,
     unavailable_for_service,
 )
 from orders.signals import order_placed
@@ -115,12 +114,12 @@ def _summary(decision: Decision) -> str:
 
 def cannot_route(decision: Decision, *, guide_store: int | None, chosen_store: Store | None = None) -> Unprocessable:
     """The 422 of an order no store can serve, or that the consumer's chosen store cannot."""
-    record = routing_record(decision, guide_store_id=guide_store)
+    record = routing_record(decision, guide_store_id=guide_store, translated=True)
     if decision.refusal is not None:
         refusal = decision.refusal
         if chosen_store is not None and not chosen_store.is_active:  # routing loads active stores only
-            refusal = Considered(chosen_store.pk, chosen_store.code, None, Exclusion.INACTIVE, "the store is closed")
-        why = refusal.detail or dict(Exclusion.choices).get(refusal.excluded or "", refusal.excluded or "")
+            refusal = Considered(chosen_store.pk, chosen_store.code, None, Exclusion.INACTIVE, Detail("closed"))
+        why = str(refusal.detail) or str(dict(Exclusion.choices).get(refusal.excluded or "", refusal.excluded or ""))
         return Unprocessable(
             _("The chosen store cannot serve this order: %(why)s.") % {"why": why},
             code="store_cannot_serve",
@@ -283,7 +282,7 @@ def _place_order(
     guide_code = guide_code.strip().upper()
     guide_store = guide_store_id(tenant=tenant, member=member, guide_code=guide_code, at=at)
 
-    unavailable: dict[int, tuple[str, str]] = {}
+    unavailable: dict[int, tuple[str, Detail]] = {}
     if service is not None:
         unavailable = unavailable_for_service(tenant=tenant, service_id=service.pk, service_name=service.name)
     while True:
@@ -303,7 +302,7 @@ def _place_order(
         if not short:
             break
         # a concurrent order took the stock since routing read it: that store is out, route again
-        unavailable[decision.store_id] = (Exclusion.NO_STOCK, shortage_detail(short, codes))
+        unavailable[decision.store_id] = (Exclusion.NO_STOCK, shortage(short, codes))
 
     store = chosen_store or first_row(Store, "tenant_id = %s AND id = %s", [tenant.pk, decision.store_id])
     assert store is not None  # routing chose it among the brand's stores

@@ -16,7 +16,7 @@ from o2o.errors import AppError, Conflict
 from o2o.models import Tenant, User
 from orders.choices import Exclusion, Fulfilment, OrderStatus, RoutingRule
 from orders.models import Order
-from orders.routing import choose_store
+from orders.routing import Detail, choose_store, shortage
 from orders.services import stock
 from orders.services.common import (
     location_of,
@@ -27,7 +27,6 @@ from orders.services.common import (
     routing_record,
     schedule_expiry,
     set_deadline,
-    shortage_detail,
     sku_codes,
     unavailable_for_service,
 )
@@ -41,8 +40,8 @@ SWEEP_BATCH = 500
 class _Refused(Exception):
     """The store routing picked cannot take the order after all (stock gone, slot full)."""
 
-    def __init__(self, exclusion: str, detail: str) -> None:
-        super().__init__(detail)
+    def __init__(self, exclusion: str, detail: Detail) -> None:
+        super().__init__(str(detail))
         self.exclusion = exclusion
         self.detail = detail
 
@@ -80,7 +79,7 @@ def _take_over(
         else:
             short = stock.reserve(tenant=tenant, store_id=store_id, quantities=quantities)
         if short:
-            raise _Refused(Exclusion.NO_STOCK, shortage_detail(short, codes))
+            raise _Refused(Exclusion.NO_STOCK, shortage(short, codes))
         if visit is not None:
             from catalog.models import Service
 
@@ -97,7 +96,7 @@ def _take_over(
                     by=by,
                 )
             except AppError as exc:
-                raise _Refused(Exclusion.NO_SLOT, exc.detail) from exc
+                raise _Refused(Exclusion.NO_SLOT, Detail.text(str(exc.detail))) from exc
             cancel_visit(tenant=tenant, order=order, by=by)
             order.booking = booking
 
@@ -116,7 +115,7 @@ def reroute(*, tenant: Tenant, order: Order, by: User | None, note: str) -> Orde
     codes = sku_codes(tenant=tenant, sku_ids=quantities)
     visit = _visit_of(tenant=tenant, order=order)
     guide_store = (order.routing or {}).get("guide_store")
-    unavailable: dict[int, tuple[str, str]] = {}
+    unavailable: dict[int, tuple[str, Detail]] = {}
     if visit is not None:
         unavailable = unavailable_for_service(
             tenant=tenant, service_id=visit.service_id, service_name=visit.service_name
@@ -248,7 +247,7 @@ def assign_store(*, tenant: Tenant, order: Order, store: Store, by: User | None)
         )
     except _Refused as refused:
         raise Conflict(
-            _("%(code)s cannot take this order: %(why)s.") % {"code": store.code, "why": refused.detail},
+            _("%(code)s cannot take this order: %(why)s.") % {"code": store.code, "why": str(refused.detail)},
             code=refused.exclusion,
         ) from None
     locked.status = OrderStatus.ROUTED

@@ -359,3 +359,72 @@ def test_a_422_speaks_the_callers_language(brand, shopper):
     assert response.status_code == 422
     assert response.json()["detail"] == "No store can serve this order (Not enough stock: 1; Customer out of reach: 1)."
     assert brand.orders() == 0
+
+
+def test_why_a_chosen_store_cannot_serve_is_said_in_the_callers_language(brand, shopper):
+    # given the chosen store has no bulbs, and a store farther away that has them but is out of reach
+    chosen = brand.store("CHOSEN", km=0.5, stock={brand.lamp: 5, brand.bulb: 0})
+    brand.store("REMOTE", km=8.0, stock={brand.lamp: 5, brand.bulb: 5})
+    order = body(brand, (brand.lamp, 1), (brand.bulb, 3), store=chosen.pk)
+    # when a Chinese-speaking consumer insists on the chosen store
+    response = shopper.post("/api/v1/orders/", order, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # then the 422 says why in Chinese, down to each store of the routing record
+    assert response.status_code == 422
+    error = response.json()
+    assert (error["detail"], error["why"]) == ("所选门店无法承接此订单：BULB-2 库存不足。", "BULB-2 库存不足")
+    assert [(c["code"], c["excluded"], c["detail"]) for c in error["routing"]["candidates"]] == [
+        ("CHOSEN", "no_stock", "BULB-2 库存不足"),
+        ("REMOTE", "out_of_reach", "顾客不在门店的服务范围内"),
+    ]
+    # and an English speaker reads it in English
+    response = shopper.post("/api/v1/orders/", order, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (response.json()["why"], response.json()["routing"]["candidates"][1]["detail"]) == (
+        "no stock of BULB-2",
+        "the customer is outside the store's service area",
+    )
+    assert brand.orders() == 0
+
+
+def test_the_routing_record_is_kept_in_english_and_read_in_the_readers_language(brand, shopper, api, hq_admin):
+    # given an order placed in Chinese, routed past a store without bulbs and a store that does not deliver
+    brand.store("EMPTY", km=0.5, stock={brand.lamp: 5, brand.bulb: 0})
+    brand.store("PICKUP", km=0.8, stock={brand.lamp: 5, brand.bulb: 5}, capabilities=["pickup"])
+    served = brand.store("SERVED", km=2.0, stock={brand.lamp: 5, brand.bulb: 5})
+    response = shopper.post(
+        "/api/v1/orders/", body(brand, (brand.lamp, 1), (brand.bulb, 1)), format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["store"] == served.pk
+    assert [c["detail"] for c in response.json()["routing"]["candidates"]] == ["BULB-2 库存不足", "门店不提供配送", ""]
+    # then the order keeps the record in English, whoever placed it
+    record = brand.order(response.json()["id"]).routing
+    assert [(c["code"], c["detail"]) for c in record["candidates"]] == [
+        ("EMPTY", "no stock of BULB-2"),
+        ("PICKUP", "the store does not offer delivery"),
+        ("SERVED", ""),
+    ]
+    # and HQ reads it in English
+    hq = api(hq_admin, brand.tenant)
+    detail = hq.get(f"/api/v1/orders/{response.json()['id']}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert [c["detail"] for c in detail["routing"]["candidates"]] == [
+        "no stock of BULB-2",
+        "the store does not offer delivery",
+        "",
+    ]
+
+
+def test_a_routing_record_written_before_details_were_translatable_reads_as_written(brand, shopper):
+    # given an order whose record holds only the English detail (as orders placed before it kept)
+    brand.store("EMPTY", km=0.5, stock={brand.lamp: 0})
+    brand.store("SERVED", km=2.0, stock={brand.lamp: 5})
+    placed = shopper.post("/api/v1/orders/", body(brand, (brand.lamp, 1)), format="json").json()
+    with tenant_scope(brand.tenant):
+        order = Order.objects.get(pk=placed["id"])
+        for candidate in order.routing["candidates"]:
+            candidate.pop("detail_code", None)
+            candidate.pop("detail_arg", None)
+        order.save(update_fields=["routing"])
+    # when it is read in Chinese
+    response = shopper.get(f"/api/v1/orders/{placed['id']}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # then the detail is the English text it kept
+    assert [c["detail"] for c in response.json()["routing"]["candidates"]] == ["no stock of LAMP-1", ""]

@@ -412,10 +412,26 @@ def test_hq_sees_the_routing_record_of_an_order(brand, hq):
     assert response.status_code == 200
     assert rows(html, "routing-row", "data-store-id") == [str(near.pk), str(middle.pk), str(far.pk)]
     assert text_of(html, "routing-excluded") == ["Not enough stock", "Does not offer this fulfilment", ""]
-    assert "no stock of LAMP-1" in html
+    assert text_of(html, "routing-detail") == ["no stock of LAMP-1", "the store does not offer pick-up", ""]
     assert "Decided by: Nearest store" in html
     assert text_of(html, "order-store") == [f"C01 {far.name}"]
     assert rows(html, "timeline-step", "data-status") == ["routed"]
+
+
+def test_hq_reads_the_routing_record_in_its_own_language(brand, hq):
+    # given an order routed past a store without lamps and a store that does not pick up
+    brand.store("A01", km=1, stock={brand.bulb: 5})
+    brand.store("B01", km=2, stock={brand.lamp: 5}, capabilities=["delivery"])
+    brand.store("C01", km=3, stock={brand.lamp: 5})
+    order = place(brand, (brand.lamp, 1))
+
+    # when HQ opens it in Chinese
+    response = client_for(brand, hq).get(f"/hq/orders/{order.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    # then why each store was passed over reads in Chinese
+    html = response.content.decode()
+    assert text_of(html, "routing-excluded") == ["库存不足", "不提供此履约方式", ""]
+    assert text_of(html, "routing-detail") == ["LAMP-1 库存不足", "门店不提供自提", ""]
 
 
 @pytest.fixture
@@ -515,6 +531,12 @@ def test_the_store_picker_shows_each_stores_distance_availability_and_total(bran
     assert text_of(html, "store-total") == ["Total 410.50", "Total 390.50"]
     assert text_of(html, "store-auto") == [f"Let us choose: {far.name} (Nearest store)"]
 
+    # and a Chinese-speaking visitor reads why the near store cannot serve in Chinese
+    response = client_for(brand).get(
+        "/shop/checkout/", checkout_data(brand), HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert text_of(response.content.decode(), "availability")[0] == "BULB-2 库存不足"
+
 
 def test_a_visitor_checks_out_by_phone_and_sees_the_confirmation(brand):
     # given a store with the lamps and bulbs
@@ -593,6 +615,8 @@ def test_a_chosen_store_that_cannot_serve_shows_why_and_the_stores_that_can(bran
     html = refused.content.decode()
     assert refused.status_code == 422
     assert text_of(html, "refusal-detail") == ["The chosen store cannot serve this order: no stock of BULB-2."]
+    chinese = client_for(brand).post("/shop/checkout/", data, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert text_of(chinese, "refusal-detail") == ["所选门店无法承接此订单：BULB-2 库存不足。"]
     assert rows(html, "alternative", "value") == [str(far.pk)]
     assert brand.orders() == 0
 

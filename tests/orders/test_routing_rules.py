@@ -91,7 +91,7 @@ def test_a_chosen_store_lacking_one_sku_is_refused_naming_the_sku_and_listing_st
     stores = [store(1, km_east=0.5), store(2, km_east=3.0, stock={SKU_LAMP: 5, SKU_BULB: 0}), store(3, km_east=2.0)]
     decision = route(stores, chosen=2, quantities={SKU_LAMP: 1, SKU_BULB: 2})
     assert decision.store_id is None
-    assert (decision.refusal.store, decision.refusal.excluded, decision.refusal.detail) == (
+    assert (decision.refusal.store, decision.refusal.excluded, str(decision.refusal.detail)) == (
         2,
         "no_stock",
         "no stock of BULB-2",
@@ -109,6 +109,8 @@ def test_stock_must_cover_every_line():
         "distance_km": 0.499,
         "excluded": "no_stock",
         "detail": "no stock of BULB-2",
+        "detail_code": "no_stock",
+        "detail_arg": "BULB-2",
     }
 
 
