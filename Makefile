@@ -51,7 +51,10 @@ demo: venv
 	@echo "    Stop with Ctrl-C."
 	@$(DEMO_ENV) exec $(PY) manage.py runserver --noreload 0.0.0.0:$(DEMO_PORT)
 
+# Debian's Chromium for the browser tests: installed when missing and this runs as root; without
+# it those tests are skipped, loudly (and fail under CI's O2O_REQUIRE_SERVICES=1).
 test: venv
+	@bash scripts/chromium.sh || echo "==> no Chromium: the browser tests will be skipped"
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
