@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from o2o.choices import Role
-from o2o.models import Tenant
+from o2o.models import Tenant, User
 
 SETTINGS = "/api/v1/settings/"
 
@@ -165,3 +165,16 @@ def test_a_page_past_the_end_is_a_404_with_the_error_body(api, tenant, hq_admin)
     # then it is a 404 in the error format
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "detail": "Invalid page."}
+
+
+@pytest.mark.django_db
+def test_the_token_of_a_deactivated_user_gets_401(api, tenant, hq_admin):
+    # given an HQ admin's token that works
+    client = api(hq_admin, tenant)
+    assert client.get(SETTINGS).status_code == 200
+    # when the admin is deactivated
+    User.objects.filter(pk=hq_admin.pk).update(is_active=False)
+    # then the token no longer signs them in
+    response = client.get(SETTINGS)
+    assert response.status_code == 401
+    assert response.json() == {"code": "authentication_failed", "detail": "User inactive or deleted."}
