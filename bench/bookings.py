@@ -49,6 +49,7 @@ from typing import Any
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench._cpu import server_cpu  # noqa: E402
 from bench._database import ensure_database  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/o2o_bench_bookings")
@@ -393,43 +394,6 @@ def time_contention(
     else:
         Path(server.log.name).unlink(missing_ok=True)
     return {"server": server.kind, "outcomes": outcomes, "errors": errors, "cpu": cpu, "warm_up": warm_up}
-
-
-def _cpu_seconds(pid: int) -> float:
-    """CPU seconds (user + system) used so far by process `pid` (0 when it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
-
-
-def server_cpu(master: int) -> dict[str, float]:
-    """CPU seconds used so far by the server's processes, and by the PostgreSQL backends serving
-    the benchmark's database (but this process's own)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        backends = [row[0] for row in cursor.fetchall()]
-    return {
-        "app": sum(_cpu_seconds(pid) for pid in [master, *_children(master)]),
-        "db": sum(_cpu_seconds(pid) for pid in backends),
-    }
 
 
 # --- report -----------------------------------------------------------------------------------

@@ -14,8 +14,10 @@ What runs, all on this machine and in this one run:
    `pgbench -c 8 -j 2 -T 15`): the machine's database speed, as the yardstick.
 3. gunicorn (`o2o.wsgi`, DEBUG off, one gthread worker per CPU with 8 threads each, persistent
    database connections, Celery tasks sent to an empty Redis database of 10-15, flushed after) on
-   a free port of 127.0.0.1. It also prints the CPU time gunicorn used per request at peak, and the
-   machine's load average: on a shared machine the figures move with the neighbours' load.
+   a free port of 127.0.0.1. It also prints the server's CPU per request (gunicorn's processes and
+   the PostgreSQL backends serving it, over the measured window), the CPU per order the budget's
+   rate leaves on this machine, and the load average: on a shared machine the figures move with
+   the neighbours' load.
 4. Peak: `--clients` closed-loop clients (threads, keep-alive connections, http.client) each
    POST `/api/v1/orders/` as a random consumer (token, X-Tenant, an Idempotency-Key) for
    `--duration` seconds after a short warm-up: 1 to 3 lines, 80% pick-up and 20% delivery, from a
@@ -67,6 +69,9 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.pop("REDIS_URL", None)  # the seeding process needs no broker; gunicorn gets its own below
 
+from bench._cpu import server_cpu  # noqa: E402
+from bench._database import ensure_database  # noqa: E402
+
 TENANT = "bench"
 PGBENCH_DB = "o2o_bench_pgbench"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -117,21 +122,6 @@ def admin_sql(url: str, *statements: tuple[str, list[Any] | None]) -> list[Any]:
     finally:
         connection.close()
     return rows
-
-
-def ensure_database(url: str, *, fresh: bool) -> bool:
-    """Create the benchmark's database when missing (drop it first when `fresh`). True when created."""
-    name = pg_params(url)["dbname"]
-    if not re.fullmatch(r"[a-z0-9_]+", name):
-        sys.exit(f"unexpected database name {name!r}")
-    if fresh:
-        print(f"dropping database {name}", flush=True)
-        admin_sql(url, (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', None))
-    if admin_sql(url, ("SELECT 1 FROM pg_database WHERE datname = %s", [name])):
-        return False
-    print(f"creating database {name}", flush=True)
-    admin_sql(url, (f'CREATE DATABASE "{name}"', None))
-    return True
 
 
 def setup_django(*, fresh: bool) -> None:
@@ -442,21 +432,6 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)  # the group this benchmark started
                 self.process.wait(timeout=5)
 
-    def cpu_seconds(self) -> float:
-        """CPU time (user + system) used so far by gunicorn's master and workers."""
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == self.process.pid or int(entry.name) == self.process.pid:  # its session
-                total += int(fields[11]) + int(fields[12])
-        return total / tick
-
     def errors(self) -> str:
         text = Path(self.log.name).read_text(errors="replace")
         return "\n".join(line for line in text.splitlines() if "ERROR" in line or "Traceback" in line)[-2000:]
@@ -471,6 +446,7 @@ class Results:
     statuses: dict[int, int] = field(default_factory=dict)
     examples: dict[int, str] = field(default_factory=dict)
     elapsed: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds over the measured window
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, status: int, latency_ms: float, body: bytes) -> None:
@@ -554,8 +530,11 @@ class Client:
         self.connection.close()
 
 
-def closed_loop(port: int, brand: Brand, *, target: str, clients: int, warmup: float, duration: float) -> Results:
-    """`clients` callers each sending the next request as soon as the last one answered."""
+def closed_loop(
+    port: int, brand: Brand, *, target: str, clients: int, warmup: float, duration: float, server: Server
+) -> Results:
+    """`clients` callers each sending the next request as soon as the last one answered; the CPU
+    the server and its database backends used is read at the start and end of the measured window."""
     results = Results()
     start = time.monotonic() + 0.2
     measure_from = start + warmup
@@ -578,10 +557,28 @@ def closed_loop(port: int, brand: Brand, *, target: str, clients: int, warmup: f
     threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(clients)]
     for thread in threads:
         thread.start()
+    time.sleep(max(0.0, measure_from - time.monotonic()))
+    before = server_cpu(server.process.pid)
+    time.sleep(max(0.0, stop_at - time.monotonic()))
+    after = server_cpu(server.process.pid)
     for thread in threads:
         thread.join()
     results.elapsed = duration
+    results.cpu = {side: after[side] - before[side] for side in after}
     return results
+
+
+def cpu_per_request(name: str, results: Results) -> float:
+    """Print and return the server's CPU per request (gunicorn + PostgreSQL) over the window."""
+    app_ms, db_ms = (results.cpu[side] / results.total * 1000 for side in ("app", "db"))
+    cpus = os.cpu_count() or 1
+    print(
+        f"  {name}: server CPU {app_ms + db_ms:.1f} ms per request ({app_ms:.1f} gunicorn + {db_ms:.1f} PostgreSQL), "
+        f"so at most {cpus * 1000 / (app_ms + db_ms):.0f}/s on all {cpus} CPUs; "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    return app_ms + db_ms
 
 
 def paced(port: int, brand: Brand, *, target: str, rate: float, duration: float, clients: int) -> Results:
@@ -678,20 +675,25 @@ def main() -> int:
         probe = Client(server.port, brand, target="me", seed=0)
         server.wait_ready(lambda: probe.request()[0])
         probe.close()
-        cpu_before = server.cpu_seconds()
         peak = closed_loop(
-            server.port, brand, target=args.target, clients=args.clients, warmup=args.warmup, duration=args.duration
+            server.port,
+            brand,
+            target=args.target,
+            clients=args.clients,
+            warmup=args.warmup,
+            duration=args.duration,
+            server=server,
         )
-        cpu_used = server.cpu_seconds() - cpu_before
         describe(f"peak ({args.clients} clients)", peak)
         if peak.total:
-            share = cpu_used / (args.warmup + args.duration)
-            print(
-                f"  gunicorn used {cpu_used:.1f} CPU-seconds ({share:.2f} of a core), "
-                f"about {1000 * cpu_used / peak.total / (1 + args.warmup / args.duration):.0f} ms per request; "
-                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
-                flush=True,
-            )
+            cpu_per_request("peak", peak)
+            if args.target == "orders":
+                budget_rate = BUDGET_RATIO * tps
+                print(
+                    f"  the budget's rate, {budget_rate:.0f} orders/s, leaves "
+                    f"{(os.cpu_count() or 1) * 1000 / budget_rate:.1f} ms of this machine's CPU per order",
+                    flush=True,
+                )
         if peak.rate <= 0:
             print(server.errors())
             return 1
@@ -710,10 +712,17 @@ def main() -> int:
             # the same clients and server on the cheapest authenticated request: what this stack
             # serves at most on this machine, for scale (not a budget)
             floor = closed_loop(
-                server.port, brand, target="me", clients=args.clients, warmup=1.0, duration=args.floor_duration
+                server.port,
+                brand,
+                target="me",
+                clients=args.clients,
+                warmup=1.0,
+                duration=args.floor_duration,
+                server=server,
             )
             describe(f"floor: GET /api/v1/me/ ({args.clients} clients)", floor)
             if floor.rate > 0:
+                cpu_per_request("floor", floor)
                 print(
                     f"  an order costs {floor.rate / peak.rate:.1f} of the floor's requests; the floor is "
                     f"{floor.rate / tps:.1%} of pgbench's TPS",
