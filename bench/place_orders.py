@@ -1,6 +1,6 @@
 """Benchmark: placing orders through the real HTTP stack (issue 4, "Speed").
 
-    python bench/place_orders.py [--duration 20] [--clients 12] [--workers N] [--threads 8] [--fresh]
+    python bench/place_orders.py [--duration 20] [--clients 12] [--workers N] [--threads 1] [--fresh]
 
 What runs, all on this machine and in this one run:
 
@@ -12,7 +12,8 @@ What runs, all on this machine and in this one run:
    previous run's orders are deleted and the stock reset.
 2. pgbench's TPC-B (`pgbench -i -s 10` into a database of its own, `o2o_bench_pgbench`, then
    `pgbench -c 8 -j 2 -T 15`): the machine's database speed, as the yardstick.
-3. gunicorn (`o2o.wsgi`, DEBUG off, one gthread worker per CPU with 8 threads each, persistent
+3. gunicorn (`o2o.wsgi`, DEBUG off, one sync worker per CPU, as the Dockerfile runs it: on this
+   CPU-bound path they serve more orders than threads do, which contend for the GIL; persistent
    database connections, Celery tasks sent to an empty Redis database of 10-15, flushed after) on
    a free port of 127.0.0.1. It also prints the server's CPU per request (gunicorn's processes and
    the PostgreSQL backends serving it, over the measured window), the CPU per order the budget's
@@ -637,7 +638,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=12, help="closed-loop clients at peak")
     parser.add_argument("--paced-clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (> 1: gthread)")
     parser.add_argument("--pgbench-scale", type=int, default=10)
     parser.add_argument("--pgbench-clients", type=int, default=8)
     parser.add_argument("--pgbench-threads", type=int, default=2)
