@@ -91,6 +91,8 @@ class Detail:
         return gettext(DETAIL_MESSAGES[self.key]) % {"what": self.arg}
 
     def english(self) -> str:
+        if not self:
+            return ""
         with translation.override("en"):
             return str(self)
 
