@@ -23,6 +23,7 @@ from bookings.choices import BookingStatus
 from bookings.models import Booking
 from members.models import Member
 from o2o.choices import STORE_ROLES
+from o2o.days import on_days
 from o2o.errors import NotFound
 from o2o.models import Tenant, User
 from o2o.tenancy.selectors import roles_of
@@ -84,11 +85,7 @@ class BookingFilter(django_filters.FilterSet):
         self.zone = zone
 
     def filter_date(self, queryset: QuerySet[Booking], name: str, value: dt.date) -> QuerySet[Booking]:
-        queryset = queryset.filter(start_at__gte=dt.datetime.combine(value, dt.time(), tzinfo=self.zone))
-        if value < dt.date.max:  # the calendar's last day has no next one
-            end = dt.datetime.combine(value + dt.timedelta(days=1), dt.time(), tzinfo=self.zone)
-            queryset = queryset.filter(start_at__lt=end)
-        return queryset
+        return queryset.filter(on_days("start_at", self.zone, value, value))
 
 
 def _calendar_zone(*, tenant: Tenant, filters: Mapping[str, Any]) -> ZoneInfo:

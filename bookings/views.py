@@ -58,6 +58,7 @@ from members.selectors import get_own_membership
 from members.services import join_brand
 from o2o.api.permissions import PUBLIC
 from o2o.choices import Role
+from o2o.days import on_days
 from o2o.errors import AppError, Conflict, NotFound
 from o2o.models import Tenant, User
 from o2o.portals.access import portal_page
@@ -92,13 +93,6 @@ def zone_of(store: Store) -> ZoneInfo:
 def local_today(store: Store, now: dt.datetime | None = None) -> dt.date:
     """Today's date on the store's clock."""
     return (now or timezone.now()).astimezone(zone_of(store)).date()
-
-
-def day_bounds(day: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    """The first instant of `day` and of the next day on the clock of `zone`."""
-    start = dt.datetime.combine(day, dt.time(), tzinfo=zone)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    return start, end
 
 
 def _parse_day(value: str | None) -> dt.date | None:
@@ -654,10 +648,9 @@ def _by_hour(rows: Iterable[StoreRow]) -> list[HourGroup]:
 
 def _walk_ins(*, tenant: Tenant, store: Store, day: dt.date) -> QuerySet[StoreVisit]:
     """The walk-in visits of `store` on `day` (its own calendar), in time order, with the member."""
-    start, end = day_bounds(day, zone_of(store))
     return (
         StoreVisit.objects.filter(
-            tenant=tenant, store=store, source=VisitSource.WALK_IN, visited_at__gte=start, visited_at__lt=end
+            on_days("visited_at", zone_of(store), day, day), tenant=tenant, store=store, source=VisitSource.WALK_IN
         )
         .select_related("member")
         .order_by("visited_at", "pk")
@@ -739,8 +732,8 @@ def store_today(request: SignedInPortalRequest) -> HttpResponse:
         "store": store,
         "day": day,
         "is_today": day == today,
-        "previous_url": _today_url(day - dt.timedelta(days=1)),
-        "next_url": _today_url(day + dt.timedelta(days=1)),
+        "previous_url": _today_url(day - dt.timedelta(days=1)) if day > dt.date.min else None,
+        "next_url": _today_url(day + dt.timedelta(days=1)) if day < dt.date.max else None,
         "today_url": _today_url(None),
         "groups": _by_hour(r for r in rows if r.booking.status not in (BookingStatus.CANCELLED, BookingStatus.NO_SHOW)),
         "no_shows": [r for r in rows if r.booking.status == BookingStatus.NO_SHOW],
@@ -897,9 +890,9 @@ def hq_booking_list(request: SignedInPortalRequest) -> HttpResponse:
             errors = [f"{key}: {' '.join(problems)}" for key, problems in error.message_dict.items()]
         else:
             zone = ZoneInfo(tenant.timezone)
-            start = day_bounds(form.cleaned_data["date_from"], zone)[0]
-            end = day_bounds(form.cleaned_data["date_to"], zone)[1]
-            in_range = base.filter(start_at__gte=start, start_at__lt=end)
+            in_range = base.filter(
+                on_days("start_at", zone, form.cleaned_data["date_from"], form.cleaned_data["date_to"])
+            )
             rates = show_up_rates(tenant=tenant, bookings=in_range)
             status = form.cleaned_data["status"]
             bookings = in_range.filter(status=status) if status else in_range

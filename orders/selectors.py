@@ -20,6 +20,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from o2o.choices import STORE_ROLES, Role
+from o2o.days import on_days
 from o2o.errors import NotFound
 from o2o.models import Tenant, User
 from orders.choices import Channel, Fulfilment, OrderStatus
@@ -73,10 +74,6 @@ def _with_details(orders: QuerySet[Order], *, tenant: Tenant) -> QuerySet[Order]
     )
 
 
-def _day_start(tenant: Tenant, day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(tenant.timezone))
-
-
 class OrderFilter(django_filters.FilterSet):
     """`status`, `store`, `fulfilment`, `channel`, `created_after` / `created_before` (dates in the
     brand's time zone, both inclusive), `q` (in the order number)."""
@@ -98,10 +95,10 @@ class OrderFilter(django_filters.FilterSet):
         self.tenant = tenant
 
     def filter_created_after(self, queryset: QuerySet[Order], name: str, value: dt.date) -> QuerySet[Order]:
-        return queryset.filter(created_at__gte=_day_start(self.tenant, value))
+        return queryset.filter(on_days("created_at", ZoneInfo(self.tenant.timezone), first=value))
 
     def filter_created_before(self, queryset: QuerySet[Order], name: str, value: dt.date) -> QuerySet[Order]:
-        return queryset.filter(created_at__lt=_day_start(self.tenant, value + dt.timedelta(days=1)))
+        return queryset.filter(on_days("created_at", ZoneInfo(self.tenant.timezone), last=value))
 
 
 def list_orders(*, tenant: Tenant, user: User, roles: Iterable[str], filters: Mapping[str, Any]) -> QuerySet[Order]:

@@ -320,7 +320,7 @@ def test_the_list_filters_by_store_status_and_day(api, tenant, store, other_stor
     assert ids(date="2026-03-21", store=store.pk) == sorted([mine.pk, guest.pk])
     assert ids(date="2026-03-22") == []
     assert ids(date="9999-12-31") == []
-    assert ids(date="0001-01-01") == []
+    assert ids(date="0001-01-01") == []  # on SQLite too: the day begins before year 1 in UTC
     bad = client.get("/api/v1/bookings/", {"status": "lost", "date": "soon"})
     assert (bad.status_code, sorted(bad.json()["errors"])) == (400, ["date", "status"])
 

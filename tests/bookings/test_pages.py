@@ -613,7 +613,13 @@ def test_hq_filters_the_bookings(tenant, hq_admin, known_set, store):
         no_shows = client.get(f"/hq/bookings/?status=no_show&store={store.pk}")
         fitting = client.get(f"/hq/bookings/?service={known_set.pk}&date_from=2026-03-21&date_to=2026-03-21")
         bad = client.get("/hq/bookings/?date_from=2026-03-22&date_to=2026-03-21")
+        first_day = client.get("/hq/bookings/?date_from=0001-01-01&date_to=0001-01-01")
+        last_days = client.get("/hq/bookings/?date_from=9999-01-01&date_to=9999-12-31")
     assert text(no_shows, "booking-count") == "3 bookings"
+    assert [(page.status_code, text(page, "booking-count")) for page in (first_day, last_days)] == [
+        (200, "0 bookings"),
+        (200, "0 bookings"),
+    ]
     assert set(texts(no_shows, "status")) == {"No-show"}
     assert text(fitting, "booking-count") == "3 bookings"
     assert _rate_rows(fitting, "rates-by-store") == ["SH01 Shanghai People's Square 1 2 33.3%", "All 1 2 33.3%"]
@@ -681,3 +687,15 @@ def test_an_anonymous_scan_is_a_walk_in_without_member(tenant, store):
         assert list(StoreVisit.objects.values_list("member_id", "visitor_id", "source")) == [
             (None, "", VisitSource.WALK_IN)
         ]
+
+
+def test_the_store_day_page_opens_on_the_calendars_first_and_last_days(tenant, store, manager):
+    client = client_for(tenant, manager)
+    with clock(NOW):
+        first = client.get("/store/today/?date=0001-01-01")
+        last = client.get("/store/today/?date=9999-12-31")
+    # then each shows its day, with no way past the calendar's end
+    assert (first.status_code, text(first, "day")) == (200, "Monday 0001-01-01")
+    assert (texts(first, "previous-day"), texts(first, "next-day")) == ([], ["Next day"])
+    assert (last.status_code, text(last, "day")) == (200, "Friday 9999-12-31")
+    assert (texts(last, "previous-day"), texts(last, "next-day")) == (["Previous day"], [])

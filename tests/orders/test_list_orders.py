@@ -75,6 +75,10 @@ def test_each_role_sees_its_own_orders(api, brand, shopper, hq_admin, placed):
         ({"created_before": "2026-03-01"}, ["first"]),
         ({"created_after": "2026-03-01", "created_before": "2026-03-01"}, ["first"]),
         ({"created_after": "2026-03-03"}, []),
+        # the calendar's first and last days are days like any other (no instant lies beyond them)
+        ({"created_after": "0001-01-01", "created_before": "9999-12-31"}, ["second", "first"]),
+        ({"created_before": "0001-01-01"}, []),
+        ({"created_after": "9999-12-31"}, []),
     ],
 )
 def test_hq_filters_by_status_fulfilment_channel_and_dates_in_the_brands_time_zone(

@@ -373,6 +373,10 @@ def test_hq_filters_narrow_the_order_list_exactly(brand, hq):
     assert numbers(f"?store={west.pk}") == ids(day2_delivery, day3_b2c)
     assert numbers("?created_after=2026-05-05") == ids(day2_accepted, day2_delivery, day3_b2c)
     assert numbers("?created_after=2026-05-05&created_before=2026-05-05") == ids(day2_accepted, day2_delivery)
+    assert numbers("?created_after=0001-01-01&created_before=9999-12-31") == ids(
+        day1, day2_accepted, day2_delivery, day3_b2c
+    )
+    assert numbers("?created_after=9999-12-31") == set()
     assert numbers("?channel=b2c") == ids(day3_b2c)
     assert numbers("?fulfilment=delivery") == ids(day2_delivery)
     assert numbers(f"?store={east.pk}&status=routed") == ids(day1)
