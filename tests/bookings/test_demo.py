@@ -47,11 +47,11 @@ def seed(tenant: Tenant, brand: DemoBrand) -> None:
 def snapshot(tenant: Tenant) -> dict[str, list[Mapping[str, Any]]]:
     with tenant_scope(tenant):
         return {
-            "bookings": list(Booking.objects.order_by("pk").values()),
-            "visits": list(StoreVisit.objects.order_by("pk").values()),
-            "slots": list(SlotOccupancy.objects.order_by("pk").values()),
-            "offers": list(StoreService.objects.order_by("pk").values()),
-            "staff": list(StoreStaff.objects.order_by("pk").values()),
+            "bookings": list(Booking.objects.filter(tenant=tenant).order_by("pk").values()),
+            "visits": list(StoreVisit.objects.filter(tenant=tenant).order_by("pk").values()),
+            "slots": list(SlotOccupancy.objects.filter(tenant=tenant).order_by("pk").values()),
+            "offers": list(StoreService.objects.filter(tenant=tenant).order_by("pk").values()),
+            "staff": list(StoreStaff.objects.filter(tenant=tenant).order_by("pk").values()),
         }
 
 
@@ -82,10 +82,10 @@ def test_every_brand_gets_bookings_in_every_status_with_consistent_slot_counters
         # when the demo bookings are seeded
         seed(tenant, brand)
         with tenant_scope(tenant):
-            bookings = list(Booking.objects.select_related("store"))
-            visits = list(StoreVisit.objects.all())
-            slots = list(SlotOccupancy.objects.all())
-            manager = StoreStaff.objects.select_related("user").get(role=Role.STORE_MANAGER)
+            bookings = list(Booking.objects.filter(tenant=tenant).select_related("store"))
+            visits = list(StoreVisit.objects.filter(tenant=tenant))
+            slots = list(SlotOccupancy.objects.filter(tenant=tenant))
+            manager = StoreStaff.objects.filter(tenant=tenant).select_related("user").get(role=Role.STORE_MANAGER)
         # then 2 bookings a day from two weeks ago to a week ahead, in every status
         assert len(bookings) == 2 * 22, brand.slug
         statuses = Counter(b.status for b in bookings)
@@ -112,8 +112,8 @@ def test_stores_take_bookings_when_none_did(eyewear):
     tenant, brand = eyewear
     seed(tenant, brand)
     with tenant_scope(tenant):
-        offers = Counter(StoreService.objects.values_list("store__code", "capacity"))
-        flags = dict(Store.objects.values_list("code", "offers_services"))
+        offers = Counter(StoreService.objects.filter(tenant=tenant).values_list("store__code", "capacity"))
+        flags = dict(Store.objects.filter(tenant=tenant).values_list("code", "offers_services"))
     # the eye exam, frame fitting and contact lens consultation, for two at once, at both stores
     assert offers == {("CV01", 2): 3, ("CV02", 2): 3}
     assert flags == {"CV01": True, "CV02": True}

@@ -24,7 +24,9 @@ def clock(at: dt.datetime):
 
 def members_of(tenant):
     with tenant_scope(tenant):
-        return list(Member.objects.order_by("pk").values("phone", "name", "user_id", "home_store_id"))
+        return list(
+            Member.objects.filter(tenant=tenant).order_by("pk").values("phone", "name", "user_id", "home_store_id")
+        )
 
 
 def signup(api, tenant, phone="13812345678", name="张伟", password="long-enough-pw-1"):
@@ -58,9 +60,9 @@ def test_signing_up_in_a_second_brand_creates_a_second_separate_membership(api, 
     assert members_of(tenant) == [row]
     assert members_of(other_tenant) == [row]
     with tenant_scope(tenant):
-        first = Member.objects.get().pk
+        first = Member.objects.get(tenant=tenant).pk
     with tenant_scope(other_tenant):
-        second = Member.objects.get().pk
+        second = Member.objects.get(tenant=other_tenant).pk
     assert first != second
 
 

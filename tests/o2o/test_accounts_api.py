@@ -19,7 +19,7 @@ BODY = {"phone": "13800138000", "password": "Str0ng-pass-2026", "name": "Li Lei"
 
 def roles_in(in_tenant, tenant):
     with in_tenant(tenant):
-        return sorted(TenantRole.objects.values_list("user__username", "role"))
+        return sorted(TenantRole.objects.filter(tenant=tenant).values_list("user__username", "role"))
 
 
 # --- token login ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def listed_usernames(response) -> list[str]:
 
 def roles_of_brand(tenant, in_tenant) -> list[tuple[str, str]]:
     with in_tenant(tenant):
-        return sorted(TenantRole.objects.values_list("user__username", "role"))
+        return sorted(TenantRole.objects.filter(tenant=tenant).values_list("user__username", "role"))
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def brands():
 def roles_of_brand(slug):
     tenant = Tenant.objects.get(slug=slug)
     with tenant_scope(tenant):
-        return sorted(TenantRole.objects.values_list("user__username", "role"))
+        return sorted(TenantRole.objects.filter(tenant=tenant).values_list("user__username", "role"))
 
 
 # --- create_tenant ----------------------------------------------------------------------------

@@ -28,12 +28,14 @@ def usernames():
 
 def consumer_roles(in_tenant, tenant):
     with in_tenant(tenant):
-        return sorted(TenantRole.objects.filter(role=Role.CONSUMER).values_list("user__username", flat=True))
+        return sorted(
+            TenantRole.objects.filter(tenant=tenant, role=Role.CONSUMER).values_list("user__username", flat=True)
+        )
 
 
 def records(in_tenant, tenant):
     with in_tenant(tenant):
-        return sorted(IdempotencyRecord.objects.values_list("key", "status_code"))
+        return sorted(IdempotencyRecord.objects.filter(tenant=tenant).values_list("key", "status_code"))
 
 
 @pytest.mark.django_db
@@ -240,7 +242,9 @@ def test_concurrent_identical_sign_ups_without_a_key_give_one_account_and_confli
 def _age(in_tenant, tenant, key: str, hours: float) -> None:
     """Make the record of `key` `hours` old."""
     with in_tenant(tenant):
-        IdempotencyRecord.objects.filter(key=key).update(created_at=timezone.now() - dt.timedelta(hours=hours))
+        IdempotencyRecord.objects.filter(tenant=tenant, key=key).update(
+            created_at=timezone.now() - dt.timedelta(hours=hours)
+        )
 
 
 @pytest.mark.django_db

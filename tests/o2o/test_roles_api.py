@@ -10,7 +10,7 @@ ROLES = "/api/v1/roles/"
 
 def roles_in(in_tenant, tenant):
     with in_tenant(tenant):
-        return sorted(TenantRole.objects.values_list("user__username", "role"))
+        return sorted(TenantRole.objects.filter(tenant=tenant).values_list("user__username", "role"))
 
 
 def role_row(tenant_role):
@@ -37,7 +37,8 @@ def test_the_hq_admin_lists_the_hq_roles_of_their_brand_only(api, tenant, other_
     assert response.status_code == 200
     with in_tenant(tenant):
         expected = [
-            role_row(r) for r in TenantRole.objects.filter(role__in=[Role.HQ_ADMIN, Role.HQ_STAFF]).order_by("pk")
+            role_row(r)
+            for r in TenantRole.objects.filter(tenant=tenant, role__in=[Role.HQ_ADMIN, Role.HQ_STAFF]).order_by("pk")
         ]
     assert [row["username"] for row in expected] == ["alpha-admin", "alpha-staff"]
     assert response.json() == {"count": 2, "next": None, "previous": None, "results": expected}

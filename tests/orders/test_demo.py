@@ -32,10 +32,10 @@ def demo_brands(make_tenant) -> list[Tenant]:
 def snapshot(tenant: Tenant) -> tuple[list, int, int, list]:
     with tenant_scope(tenant):
         return (
-            list(Order.objects.order_by("pk").values()),
-            OrderEvent.objects.count(),
-            Refund.objects.count(),
-            list(Stock.objects.order_by("pk").values("on_hand", "reserved")),
+            list(Order.objects.filter(tenant=tenant).order_by("pk").values()),
+            OrderEvent.objects.filter(tenant=tenant).count(),
+            Refund.objects.filter(tenant=tenant).count(),
+            list(Stock.objects.filter(tenant=tenant).order_by("pk").values("on_hand", "reserved")),
         )
 
 
@@ -49,8 +49,8 @@ def test_the_demo_has_a_month_of_orders_in_every_status_for_each_brand(demo_bran
 
     for tenant in demo_brands:
         with tenant_scope(tenant):
-            orders = list(Order.objects.filter(visitor_id__startswith=DEMO_MARK))
-            reserved = sum(Stock.objects.values_list("reserved", flat=True))
+            orders = list(Order.objects.filter(tenant=tenant, visitor_id__startswith=DEMO_MARK))
+            reserved = sum(Stock.objects.filter(tenant=tenant).values_list("reserved", flat=True))
             open_quantities = sum(
                 line.quantity
                 for order in orders

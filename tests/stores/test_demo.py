@@ -25,7 +25,7 @@ def test_seed_demo_gives_each_brand_thirty_stores_with_staff_stock_and_services_
     for slug in ("lumen", "clearview"):
         tenant = Tenant.objects.get(slug=slug)
         with in_tenant(tenant):
-            stores = list(Store.objects.order_by("code"))
+            stores = list(Store.objects.filter(tenant=tenant).order_by("code"))
             assert len(stores) == 30
             assert {s.kind for s in stores} == {"direct", "franchise", "counter"}
             assert {(s.city, s.region) for s in stores} == {
@@ -39,18 +39,20 @@ def test_seed_demo_gives_each_brand_thirty_stores_with_staff_stock_and_services_
             near, _ = nearest_stores(tenant=tenant, lat=31.2304, lng=121.4737, limit=5)
             assert sum(1 for s, d in near if d <= float(s.service_radius_km)) >= 3
             # a manager and guides for six stores; every store has stock of every SKU; the services are offered
-            staff = list(StoreStaff.objects.select_related("store", "user").order_by("user__username"))
+            staff = list(
+                StoreStaff.objects.filter(tenant=tenant).select_related("store", "user").order_by("user__username")
+            )
             assert len({p.store.code for p in staff}) == 6
             assert f"{slug}-sh01-manager" in {p.user.username for p in staff}
-            assert Stock.objects.count() == 30 * 20
-            assert StoreService.objects.filter(store__offers_services=False).count() == 0
+            assert Stock.objects.filter(tenant=tenant).count() == 30 * 20
+            assert StoreService.objects.filter(tenant=tenant, store__offers_services=False).count() == 0
             assert (
-                StoreService.objects.values("store").distinct().count()
-                == Store.objects.filter(offers_services=True).count()
+                StoreService.objects.filter(tenant=tenant).values("store").distinct().count()
+                == Store.objects.filter(tenant=tenant, offers_services=True).count()
                 > 0
             )
             # and one franchise store has a contract history
-            assert StoreContract.objects.filter(store__code="HZ03").count() == 2
+            assert StoreContract.objects.filter(tenant=tenant, store__code="HZ03").count() == 2
         assert (f"{slug}-sh01-manager", "store_manager") in {(u, r) for u, r, _ in logins[slug]}
         assert (f"{slug}-sh01-guide1", "guide") in {(u, r) for u, r, _ in logins[slug]}
     manager = User.objects.get(username="lumen-sh01-manager")
