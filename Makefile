@@ -25,12 +25,13 @@ DEMO_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 DATABASE_OWNER_U
 # so that a development database is never filled with benchmark data.
 BENCH_ENV := env -u DATABASE_URL -u DATABASE_OWNER_URL -u REDIS_URL
 
-.PHONY: help venv demo test lint typecheck check bench services ci clean
+.PHONY: help venv demo test test-embedded lint typecheck check bench services ci clean
 
 help:
 	@echo "make demo       set up and serve the platform with demo data on http://localhost:$(DEMO_PORT)"
 	@echo "make test       set up and run the whole suite (PostgreSQL/Redis from DATABASE_URL/REDIS_URL,"
 	@echo "                default 127.0.0.1; tests needing a missing service are skipped, loudly)"
+	@echo "make test-embedded  the suite on the embedded default (SQLite, eager tasks), as on a laptop"
 	@echo "make lint       ruff check, ruff format --check, import-linter layers"
 	@echo "make typecheck  mypy with the Django and DRF stubs (also in make lint and CI)"
 	@echo "make check      makemigrations --check, check --deploy (production env), OpenAPI validation"
@@ -56,6 +57,12 @@ demo: venv
 test: venv
 	@bash scripts/chromium.sh || echo "==> no Chromium: the browser tests will be skipped"
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite on the embedded default (SQLite in memory, eager tasks, local-memory cache), as `make
+# demo` runs the platform on a laptop; the tests that need PostgreSQL, Redis or a browser are left
+# out here (`make test` runs them).
+test-embedded: venv
+	DATABASE_URL=sqlite:///:memory: REDIS_URL= $(PY) -m pytest $(PYTEST_ARGS) -m "not postgres and not redis and not browser"
 
 lint: venv
 	@bash scripts/lint.sh
