@@ -32,11 +32,11 @@ from o2o.api.base import PUBLIC, TenantApi
 from o2o.api.idempotency import idempotent
 from o2o.choices import ALL_ROLES, STAFF_ROLES
 from o2o.errors import InvalidInput, NotFound
+from o2o.fields import id_field
 from o2o.tenancy.request import TenantApiRequest
 from stores.models import Store
 
 EVERYONE = frozenset({PUBLIC})
-MAX_ID = 2**63 - 1
 
 
 def _local_iso(moment: dt.datetime, store: Store) -> str:
@@ -124,7 +124,7 @@ class StoreSlotsApi(TenantApi):
     pagination_class = None
 
     class Query(serializers.Serializer):
-        service = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        service = id_field()
         date = serializers.DateField()
         days = serializers.IntegerField(min_value=1, max_value=MAX_RANGE_DAYS, default=1)
 
@@ -187,8 +187,8 @@ class BookingListApi(TenantApi):
     }
 
     class Input(serializers.Serializer):
-        store = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-        service = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+        store = id_field()
+        service = id_field()
         start = AwareDateTimeField(help_text="a slot's start, with its offset")
         name = serializers.CharField(max_length=150, required=False, allow_blank=True)
         phone = serializers.CharField(max_length=32, required=False, allow_blank=True)

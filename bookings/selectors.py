@@ -25,6 +25,7 @@ from members.models import Member
 from o2o.choices import STORE_ROLES
 from o2o.days import on_days
 from o2o.errors import NotFound
+from o2o.fields import IdFilter
 from o2o.models import Tenant, User
 from o2o.tenancy.selectors import roles_of
 from stores.access import is_hq, staff_post
@@ -71,8 +72,8 @@ class BookingFilter(django_filters.FilterSet):
     time zone.
     """
 
-    store = django_filters.NumberFilter(field_name="store_id", min_value=1)
-    service = django_filters.NumberFilter(field_name="service_id", min_value=1)
+    store = IdFilter(field_name="store_id")
+    service = IdFilter(field_name="service_id")
     status = django_filters.ChoiceFilter(choices=BookingStatus.choices)
     date = django_filters.DateFilter(method="filter_date")
 

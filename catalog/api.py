@@ -27,6 +27,7 @@ from catalog.resources import CONTENT_TYPES, export_products
 from o2o.api.base import PUBLIC, TenantApi
 from o2o.choices import HQ_ROLES, STORE_ROLES
 from o2o.errors import InvalidInput
+from o2o.fields import id_field
 from o2o.tenancy.request import TenantApiRequest
 
 ANYONE = frozenset({PUBLIC})
@@ -151,9 +152,7 @@ class ProductOutput(serializers.ModelSerializer):
 
 
 class SkuInput(serializers.Serializer):
-    id = serializers.IntegerField(
-        required=False, min_value=1, help_text="an existing SKU of this product to update; omit to add one"
-    )
+    id = id_field(required=False, help_text="an existing SKU of this product to update; omit to add one")
     code = serializers.CharField(max_length=64)
     name = serializers.CharField(max_length=200)
     price = _money()

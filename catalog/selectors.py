@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Category, Product, RegionalPrice, Service, Sku
 from o2o.db import in_list
 from o2o.errors import NotFound
+from o2o.fields import IdFilter
 from o2o.models import Tenant
 
 CATEGORY_PATH_SEPARATOR = " / "
@@ -92,7 +93,7 @@ def category_paths(*, tenant: Tenant) -> dict[int, str]:
 
 
 class ProductFilter(django_filters.FilterSet):
-    category = django_filters.NumberFilter(method="in_category", label="category id (its subcategories too)")
+    category = IdFilter(method="in_category", label="category id (its subcategories too)")
     q = django_filters.CharFilter(method="search", label="text in the name, description or a SKU code")
     is_active = django_filters.BooleanFilter(field_name="is_active")
 
@@ -176,7 +177,7 @@ def get_sku(*, tenant: Tenant, sku_id: int) -> Sku:
 
 class RegionalPriceFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(field_name="region")
-    sku = django_filters.NumberFilter(field_name="sku_id")
+    sku = IdFilter(field_name="sku_id")
 
     class Meta:
         model = RegionalPrice

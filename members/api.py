@@ -16,6 +16,7 @@ from members.services import KEEP, MembershipChanges, update_membership
 from o2o.api.base import TenantApi
 from o2o.api.pagination import Pagination
 from o2o.choices import HQ_ROLES, STORE_ROLES, Role
+from o2o.fields import id_field
 from o2o.tenancy.request import SignedInApiRequest
 
 STAFF = HQ_ROLES | STORE_ROLES
@@ -108,7 +109,7 @@ class MyMembershipApi(TenantApi):
 
     class Input(serializers.Serializer):
         consent_marketing = serializers.BooleanField(required=False)
-        home_store = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        home_store = id_field(required=False, allow_null=True)
 
     @extend_schema(responses={200: MemberOutput})
     def get(self, request: SignedInApiRequest) -> Response:

@@ -29,6 +29,7 @@ from members.masking import mask_name, mask_phone
 from members.models import Member, ServedBy
 from o2o.choices import STORE_ROLES
 from o2o.errors import NotFound
+from o2o.fields import IdFilter
 from o2o.models import Tenant, User
 from stores.access import is_hq, staff_post
 from stores.models import Store
@@ -77,7 +78,7 @@ def _may_list_members(roles: Iterable[str]) -> bool:
 class MemberFilter(django_filters.FilterSet):
     """`home_store` (a store id), `served` (true: only the members the viewer sees unmasked), `q`."""
 
-    home_store = django_filters.NumberFilter(field_name="home_store_id")
+    home_store = IdFilter(field_name="home_store_id")
     served = django_filters.BooleanFilter(method="filter_served")
     q = django_filters.CharFilter(method="search", max_length=100)
 

@@ -25,6 +25,7 @@ from o2o.api.base import PUBLIC, TenantApi
 from o2o.api.idempotency import idempotent
 from o2o.choices import ALL_ROLES, HQ_ROLES, STORE_ROLES, Role
 from o2o.errors import Forbidden
+from o2o.fields import id_field
 from o2o.tenancy.request import SignedInApiRequest, TenantApiRequest
 from orders import selectors, services
 from orders.choices import Channel, Fulfilment, OrderStatus
@@ -142,7 +143,7 @@ def _require_store_side(request: SignedInApiRequest, order: Order) -> None:
 
 
 class OrderLineInput(serializers.Serializer):
-    sku = serializers.IntegerField(min_value=1)
+    sku = id_field()
     quantity = serializers.IntegerField(min_value=1, max_value=services.placing.MAX_QUANTITY)
 
 
@@ -153,12 +154,12 @@ class OrderLocationInput(serializers.Serializer):
 
 
 class RefundLineInput(serializers.Serializer):
-    line = serializers.IntegerField(min_value=1, help_text="an order line id")
+    line = id_field(help_text="an order line id")
     quantity = serializers.IntegerField(min_value=1)
 
 
 class OrderSlotInput(serializers.Serializer):
-    service = serializers.IntegerField(min_value=1)
+    service = id_field()
     start = serializers.DateTimeField()
 
 
@@ -190,9 +191,7 @@ class OrderListApi(TenantApi):
     class Input(serializers.Serializer):
         fulfilment = serializers.ChoiceField(choices=Fulfilment.choices)
         lines = OrderLineInput(many=True, allow_empty=False, max_length=100)  # type: ignore[call-arg]
-        store = serializers.IntegerField(
-            min_value=1, required=False, allow_null=True, help_text="the store the consumer chose"
-        )
+        store = id_field(required=False, allow_null=True, help_text="the store the consumer chose")
         location = OrderLocationInput(required=False, allow_null=True, help_text="required for delivery and experience")
         slot = OrderSlotInput(required=False, allow_null=True, help_text="required for experience")
         visitor_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
@@ -373,7 +372,7 @@ class OrderAssignApi(TenantApi):
     error_responses: ClassVar = {"POST": {**TRANSITION_ERRORS, 409: "Not unroutable, or the store lacks stock"}}
 
     class Input(serializers.Serializer):
-        store = serializers.IntegerField(min_value=1)
+        store = id_field()
 
     @extend_schema(request=Input, responses={200: OrderOutput})
     def post(self, request: SignedInApiRequest, order_id: int) -> Response:

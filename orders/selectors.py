@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from o2o.choices import STORE_ROLES, Role
 from o2o.days import on_days
 from o2o.errors import NotFound
+from o2o.fields import IdFilter
 from o2o.models import Tenant, User
 from orders.choices import Channel, Fulfilment, OrderStatus
 from orders.models import Order, OrderEvent, OrderLine
@@ -79,7 +80,7 @@ class OrderFilter(django_filters.FilterSet):
     brand's time zone, both inclusive), `q` (in the order number)."""
 
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices)
-    store = django_filters.NumberFilter(field_name="store_id")
+    store = IdFilter(field_name="store_id")
     fulfilment = django_filters.ChoiceFilter(choices=Fulfilment.choices)
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     created_after = django_filters.DateFilter(method="filter_created_after")

@@ -42,6 +42,7 @@ from o2o.api.base import PUBLIC, TenantApi
 from o2o.api.pagination import Pagination
 from o2o.choices import HQ_ROLES, STORE_ROLES, Role
 from o2o.errors import Forbidden
+from o2o.fields import id_field
 from o2o.tenancy.request import TenantApiRequest
 from stores import imports, selectors, services
 from stores.access import can_manage_store, is_hq, managed_store_id, visible_store_ids
@@ -454,7 +455,7 @@ class StoreStockApi(TenantApi):
     error_responses: ClassVar = {"PUT": {409: "On hand below reserved (names the SKU)"}}
 
     class Input(serializers.Serializer):
-        sku = serializers.IntegerField(min_value=1)
+        sku = id_field()
         on_hand = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
 
     @extend_schema(responses={200: StockOutput(many=True)})
@@ -485,7 +486,7 @@ class StoreServicesApi(TenantApi):
     resource_model = Store
 
     class Input(serializers.Serializer):
-        service = serializers.IntegerField(min_value=1)
+        service = id_field()
         capacity = serializers.IntegerField(min_value=1, max_value=10_000)
 
     @extend_schema(responses={200: StoreServiceOutput(many=True)})

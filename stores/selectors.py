@@ -9,13 +9,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from o2o.errors import NotFound
+from o2o.fields import IdFilter
 from o2o.models import Tenant
 from stores.choices import Capability, StoreKind
 from stores.geo import bounding_box, haversine_km
@@ -46,10 +46,6 @@ def _has_stock(sku_id: int) -> Exists:
     return Exists(available)
 
 
-class IntegerFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-
 class StoreFilter(django_filters.FilterSet):
     """The filters of the store list: `kind`, `city`, `region`, `capability`, `active`, `q`, `has_stock`."""
 
@@ -59,7 +55,7 @@ class StoreFilter(django_filters.FilterSet):
     capability = django_filters.ChoiceFilter(choices=Capability.choices, method="filter_capability")
     active = django_filters.ChoiceFilter(choices=[(v, v) for v in ("true", "false", "1", "0")], method="filter_active")
     q = django_filters.CharFilter(method="filter_q", max_length=100)
-    has_stock = IntegerFilter(method="filter_has_stock", min_value=1)
+    has_stock = IdFilter(method="filter_has_stock")
 
     class Meta:
         model = Store

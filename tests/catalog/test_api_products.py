@@ -120,7 +120,7 @@ def test_products_filter_by_category_with_its_subcategories_by_text_and_by_statu
 def test_a_bad_filter_is_a_400_naming_it(api, tenant):
     response = api(None, tenant).get("/api/v1/products/", {"category": "lamps"})
     assert response.status_code == 400
-    assert response.json()["errors"] == {"category": ["Enter a number."]}
+    assert response.json()["errors"] == {"category": ["Enter a whole number."]}
 
 
 def test_a_sku_code_of_another_product_is_a_400_naming_the_sku_and_nothing_is_written(
