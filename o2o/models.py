@@ -33,6 +33,13 @@ class User(AbstractUser):
         return self.name or self.username
 
 
+# The longest each rule parameter may be: a brand's settings are input, and a value of billions of
+# minutes or days would put deadlines and windows past the calendar's end (a 500 on every order).
+DAY_MINUTES = 24 * 60
+WEEK_MINUTES = 7 * DAY_MINUTES
+YEAR_DAYS = 366
+
+
 class Tenant(models.Model):
     """A brand running its O2O operation. Its rule parameters are the defaults of rules.md."""
 
@@ -44,21 +51,27 @@ class Tenant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     # rules.md 1: routing
-    accept_within_minutes = models.PositiveIntegerField(default=15, validators=[MinValueValidator(1)])
+    accept_within_minutes = models.PositiveIntegerField(
+        default=15, validators=[MinValueValidator(1), MaxValueValidator(WEEK_MINUTES)]
+    )
     # rules.md 2: bookings
-    min_notice_minutes = models.PositiveIntegerField(default=60)
-    booking_window_days = models.PositiveIntegerField(default=30, validators=[MinValueValidator(1)])
-    cancel_cutoff_minutes = models.PositiveIntegerField(default=120)
-    check_in_early_minutes = models.PositiveIntegerField(default=30)
-    no_show_grace_minutes = models.PositiveIntegerField(default=30)
+    min_notice_minutes = models.PositiveIntegerField(default=60, validators=[MaxValueValidator(30 * DAY_MINUTES)])
+    booking_window_days = models.PositiveIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(YEAR_DAYS)]
+    )
+    cancel_cutoff_minutes = models.PositiveIntegerField(default=120, validators=[MaxValueValidator(WEEK_MINUTES)])
+    check_in_early_minutes = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(DAY_MINUTES)])
+    no_show_grace_minutes = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(DAY_MINUTES)])
     reminder_hours = models.JSONField(default=default_reminder_hours)
     # rules.md 3: attribution
-    lookback_days = models.PositiveIntegerField(default=30, validators=[MinValueValidator(1)])
+    lookback_days = models.PositiveIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(YEAR_DAYS)]
+    )
     attribution_model = models.CharField(max_length=20, choices=AttributionModel, default=AttributionModel.LAST_TOUCH)
     # rules.md 4: guides and commission
-    protection_days = models.PositiveIntegerField(default=30)
-    claim_window_days = models.PositiveIntegerField(default=14)
-    return_window_days = models.PositiveIntegerField(default=7)
+    protection_days = models.PositiveIntegerField(default=30, validators=[MaxValueValidator(YEAR_DAYS)])
+    claim_window_days = models.PositiveIntegerField(default=14, validators=[MaxValueValidator(YEAR_DAYS)])
+    return_window_days = models.PositiveIntegerField(default=7, validators=[MaxValueValidator(YEAR_DAYS)])
     default_commission_rate = models.DecimalField(
         max_digits=7,
         decimal_places=4,

@@ -133,6 +133,18 @@ def test_the_slug_cannot_be_changed(api, tenant, hq_admin):
     ("changes", "errors"),
     [
         ({"accept_within_minutes": 0}, {"accept_within_minutes": ["Ensure this value is greater than or equal to 1."]}),
+        # a deadline or window past the calendar's end would fail every order or booking: a week, a year at most
+        (
+            {"accept_within_minutes": 2147483647},
+            {"accept_within_minutes": ["Ensure this value is less than or equal to 10080."]},
+        ),
+        ({"booking_window_days": 367}, {"booking_window_days": ["Ensure this value is less than or equal to 366."]}),
+        ({"min_notice_minutes": 43201}, {"min_notice_minutes": ["Ensure this value is less than or equal to 43200."]}),
+        (
+            {"no_show_grace_minutes": 1441},
+            {"no_show_grace_minutes": ["Ensure this value is less than or equal to 1440."]},
+        ),
+        ({"protection_days": 100000}, {"protection_days": ["Ensure this value is less than or equal to 366."]}),
         ({"attribution_model": "bogus"}, {"attribution_model": ['"bogus" is not a valid choice.']}),
         (
             {"default_commission_rate": "1.5"},
