@@ -110,6 +110,13 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves concurrent requests too (runserver's threads). A transaction takes
+    # SQLite's write lock when it begins and waits for another writer (up to 20 s), instead of
+    # failing with "database is locked" when it first writes; in WAL mode readers never wait.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
 O2O_DB_APP_ROLE = env.str("O2O_DB_APP_ROLE", default="o2o_app")
 
