@@ -186,6 +186,10 @@ STORAGES = {
     },
 }
 
+# XLSX cannot hold control characters: an export replaces them with U+FFFD instead of failing
+# (a store or product name may hold one, e.g. pasted from another system).
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export import fields, resources
+from import_export.formats import base_formats
 from import_export.results import Result, RowResult
 
 from o2o.errors import AppError, InvalidInput
@@ -396,5 +397,5 @@ def export_stores(*, stores: QuerySet[Store], file_format: str) -> tuple[bytes, 
     """The stores as a CSV (UTF-8 with a BOM, so that Excel reads it) or XLSX file, and its media type."""
     dataset = StoreResource().export(queryset=stores)
     if file_format == "xlsx":
-        return dataset.export("xlsx"), XLSX_MEDIA_TYPE
+        return base_formats.XLSX().export_data(dataset), XLSX_MEDIA_TYPE
     return ("\ufeff" + dataset.export("csv")).encode("utf-8"), EXPORT_FORMATS["csv"]

@@ -238,6 +238,19 @@ def test_the_xlsx_export_is_a_workbook_with_the_same_rows(api, tenant, hq_admin,
     ]
 
 
+def test_the_xlsx_export_replaces_characters_a_workbook_cannot_hold(api, tenant, hq_admin, lamps, make_product):
+    # given a product name holding a control character (pasted from another system)
+    make_product(tenant, "Arc\x07lamp", lamps, [("ARC-1", "Brass", "899.00")])
+    # when HQ exports the catalog as XLSX
+    response = api(hq_admin, tenant).get("/api/v1/exports/products/", {"format": "xlsx"})
+    # then the file comes, with the character replaced
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert list(sheet.iter_rows(min_row=2, values_only=True)) == [
+        ("Lamps", "Arc\ufffdlamp", "ARC-1", "Brass", "899.00")
+    ]
+
+
 def test_an_unknown_export_format_is_a_400(api, tenant, hq_admin):
     response = api(hq_admin, tenant).get("/api/v1/exports/products/", {"format": "pdf"})
     assert response.status_code == 400

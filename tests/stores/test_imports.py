@@ -361,6 +361,18 @@ def test_an_export_imports_back_unchanged(api, tenant, hq_admin, in_tenant, file
         assert [cell.value for cell in sheet[1]][:3] == ["code", "name", "kind"]
 
 
+def test_the_xlsx_export_replaces_characters_a_workbook_cannot_hold(api, tenant, hq_admin, in_tenant):
+    # given a store whose name holds a control character
+    with in_tenant(tenant):
+        make_store(tenant, code="SH01", name="People\x1bs Square")
+    # when HQ exports the stores as XLSX
+    response = api(hq_admin, tenant).get("/api/v1/exports/stores/", {"format": "xlsx"})
+    # then the file comes, with the character replaced
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[2]][:2] == ["SH01", "People\ufffds Square"]
+
+
 def test_an_unknown_export_format_is_400(api, tenant, hq_admin):
     response = api(hq_admin, tenant).get("/api/v1/exports/stores/", {"format": "pdf"})
     assert response.status_code == 400
