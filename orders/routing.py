@@ -131,6 +131,13 @@ class Considered:
             record |= {"detail_code": self.detail.key, "detail_arg": self.detail.arg}
         return record
 
+    def why(self) -> str:
+        """Why the store cannot serve, in the active language: the detail, else the exclusion's
+        label ("" when it can serve)."""
+        if not self.excluded:
+            return ""
+        return str(self.detail) or str(dict(Exclusion.choices).get(self.excluded, self.excluded))
+
 
 @dataclass
 class Decision:

@@ -241,15 +241,12 @@ def store_picker(*, tenant: Tenant, form: CheckoutForm) -> Picker:
     totals = _cart_totals(tenant=tenant, stores=[stores[c.store] for c in first], quantities=quantities)
     rows = []
     for considered in first:
-        why = ""
-        if considered.excluded:
-            why = str(considered.detail) or str(EXCLUSION_LABELS.get(considered.excluded, considered.excluded))
         rows.append(
             PickerRow(
                 store=stores[considered.store],
                 distance_km=considered.distance_km,
                 can_serve=considered.excluded is None,
-                why=why,
+                why=considered.why(),
                 total=totals.get(considered.store),
                 recommended=considered.store == decision.store_id,
             )

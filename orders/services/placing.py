@@ -119,7 +119,7 @@ def cannot_route(decision: Decision, *, guide_store: int | None, chosen_store: S
         refusal = decision.refusal
         if chosen_store is not None and not chosen_store.is_active:  # routing loads active stores only
             refusal = Considered(chosen_store.pk, chosen_store.code, None, Exclusion.INACTIVE, Detail("closed"))
-        why = str(refusal.detail) or str(dict(Exclusion.choices).get(refusal.excluded or "", refusal.excluded or ""))
+        why = refusal.why()
         return Unprocessable(
             _("The chosen store cannot serve this order: %(why)s.") % {"why": why},
             code="store_cannot_serve",
