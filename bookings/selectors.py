@@ -25,7 +25,7 @@ from members.models import Member
 from o2o.choices import STORE_ROLES
 from o2o.days import on_days
 from o2o.errors import NotFound
-from o2o.fields import IdFilter
+from o2o.fields import MAX_ID, IdFilter
 from o2o.models import Tenant, User
 from o2o.tenancy.selectors import roles_of
 from stores.access import is_hq, staff_post
@@ -91,7 +91,7 @@ class BookingFilter(django_filters.FilterSet):
 
 def _calendar_zone(*, tenant: Tenant, filters: Mapping[str, Any]) -> ZoneInfo:
     store_id = str(filters.get("store") or "")
-    if filters.get("date") and store_id.isdigit():
+    if filters.get("date") and store_id.isascii() and store_id.isdigit() and int(store_id) <= MAX_ID:
         timezone = Store.objects.filter(tenant=tenant, pk=int(store_id)).values_list("timezone", flat=True).first()
         if timezone:
             return ZoneInfo(timezone)

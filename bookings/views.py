@@ -103,7 +103,7 @@ def _parse_day(value: str | None) -> dt.date | None:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 # --- what the consumer pages show ---------------------------------------------------------------

@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from catalog.models import Category, Product, RegionalPrice, Service, Sku
 from catalog.resources import ProductRowResource
 from catalog.selectors import category_parents, descendant_ids
+from o2o import spreadsheets
 from o2o.admin_site import TenantAdmin, TenantInline, TenantModelForm
 from o2o.tenancy.request import AdminRequest
 
@@ -72,7 +73,7 @@ class ProductAdmin(ImportExportModelAdmin, TenantAdmin):
     inlines = (SkuInline,)
     resource_classes = (ProductRowResource,)
     import_formats = (base_formats.CSV, base_formats.XLSX)
-    export_formats = (base_formats.CSV, base_formats.XLSX)
+    export_formats = (spreadsheets.CSV, spreadsheets.XLSX)  # no cell runs as a formula
 
     def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         return {"tenant": cast(AdminRequest, request).tenant}

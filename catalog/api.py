@@ -8,7 +8,6 @@ store staff. Amounts are strings with two decimals.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.db.models import Model
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,9 +24,10 @@ from catalog import selectors, services
 from catalog.models import Category, Product, RegionalPrice, Service, Sku
 from catalog.resources import CONTENT_TYPES, export_products
 from o2o.api.base import PUBLIC, TenantApi
+from o2o.api.parsers import FormParser
 from o2o.choices import HQ_ROLES, STORE_ROLES
 from o2o.errors import InvalidInput
-from o2o.fields import id_field
+from o2o.fields import id_field, money_field, quantity_field
 from o2o.tenancy.request import TenantApiRequest
 
 ANYONE = frozenset({PUBLIC})
@@ -38,10 +38,6 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 def _is_hq(request: TenantApiRequest) -> bool:
     return bool(request.roles.names & HQ_ROLES)
-
-
-def _money(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"), **kwargs)
 
 
 class _BrandRowField(serializers.PrimaryKeyRelatedField):
@@ -155,7 +151,7 @@ class SkuInput(serializers.Serializer):
     id = id_field(required=False, help_text="an existing SKU of this product to update; omit to add one")
     code = serializers.CharField(max_length=64)
     name = serializers.CharField(max_length=200)
-    price = _money()
+    price = money_field()
     is_active = serializers.BooleanField(default=True)
 
 
@@ -294,7 +290,7 @@ class RegionalPriceListApi(TenantApi):
     class Input(serializers.Serializer):
         region = serializers.CharField(max_length=64)
         sku = SkuField()
-        price = _money()
+        price = money_field()
 
     @extend_schema(
         parameters=[
@@ -325,7 +321,7 @@ class RegionalPriceDetailApi(TenantApi):
     resource_model = RegionalPrice
 
     class Input(serializers.Serializer):
-        price = _money()
+        price = money_field()
 
     @extend_schema(responses={200: RegionalPriceOutput})
     def get(self, request: TenantApiRequest, price_id: int) -> Response:
@@ -366,8 +362,8 @@ class ServiceOutput(serializers.ModelSerializer):
 class ServiceInput(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(allow_blank=True, required=False, default="")
-    duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60)
-    price = _money()
+    duration_minutes = quantity_field(min_value=5, max_value=24 * 60)
+    price = money_field()
     is_active = serializers.BooleanField(required=False, default=True)
 
 

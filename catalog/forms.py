@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -11,11 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import selectors
 from catalog.models import Category
+from o2o.fields import money_form_field
 from o2o.models import Tenant
-
-
-def money_field(**kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"), **kwargs)
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -44,7 +40,7 @@ class SkuForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     code = forms.CharField(label=_("Code"), max_length=64, required=False)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    price = money_field(label=_("Price"), required=False)
+    price = money_form_field(label=_("Price"), required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def is_blank(self) -> bool:
@@ -90,7 +86,7 @@ class PriceCellForm(forms.Form):
 
     sku = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     region = forms.CharField(widget=forms.HiddenInput, max_length=64)
-    price = money_field(label=_("Price"), required=False)
+    price = money_form_field(label=_("Price"), required=False)
 
 
 class RegionForm(forms.Form):

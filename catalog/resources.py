@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import tablib
@@ -35,10 +34,15 @@ from import_export.results import Result
 
 from catalog.models import Category, Product, Sku
 from catalog.selectors import CATEGORY_PATH_SEPARATOR, category_paths
+from o2o import spreadsheets
+from o2o.fields import money_form_field
 from o2o.models import Tenant
 
 COLUMNS = ["category", "product", "sku_code", "sku_name", "price"]
-FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
+FORMATS: dict[str, type[base_formats.TablibFormat]] = {
+    "csv": spreadsheets.CSV,
+    "xlsx": spreadsheets.XLSX,
+}  # exports: no cell runs as a formula
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -112,7 +116,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():  # an XLSX cell holding 1001 for a code
         value = int(value)
-    return str(value).strip()
+    return spreadsheets.unescape(str(value).strip())  # a formula-like text of our CSV export
 
 
 class RowForm(forms.Form):
@@ -122,7 +126,7 @@ class RowForm(forms.Form):
     product = forms.CharField(max_length=Product._meta.get_field("name").max_length)
     sku_code = forms.CharField(max_length=Sku._meta.get_field("code").max_length)
     sku_name = forms.CharField(max_length=Sku._meta.get_field("name").max_length)
-    price = forms.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"))
+    price = money_form_field()
 
     def clean_category(self) -> list[str]:
         parts = [part.strip() for part in self.cleaned_data["category"].split(CATEGORY_PATH_SEPARATOR.strip())]

@@ -24,7 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from catalog.models import Category, Product, RegionalPrice, Service, Sku
 from catalog.resources import ProductRowResource, UnreadableFile, read_dataset, row_errors
 from catalog.selectors import category_parents, descendant_ids
-from o2o.errors import Conflict, InvalidInput
+from o2o.errors import Conflict, InvalidInput, NotFound
 from o2o.models import Tenant
 
 MAX_PRICE = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
@@ -121,9 +121,12 @@ def update_category(*, tenant: Tenant, category: Category, data: CategoryInput) 
     """Rename or move a category.
 
     Raises InvalidInput (400) naming `parent` when the move would make a cycle (under itself or one
-    of its subcategories), `name` when a sibling has the name.
+    of its subcategories), `name` when a sibling has the name; NotFound when it is gone.
     """
-    category = Category.objects.select_for_update().get(tenant=tenant, pk=category.pk)
+    locked = Category.objects.select_for_update().filter(tenant=tenant, pk=category.pk).first()
+    if locked is None:  # deleted while this transaction waited for the lock
+        raise NotFound(_("No such category."))
+    category = locked
     _check_category(tenant=tenant, category=category, data=data)
     category.name = data.name.strip()
     category.parent = data.parent
@@ -134,7 +137,12 @@ def update_category(*, tenant: Tenant, category: Category, data: CategoryInput) 
 
 @transaction.atomic
 def delete_category(*, tenant: Tenant, category: Category) -> None:
-    """Delete an empty category. Raises Conflict (409) while it holds products or subcategories."""
+    """Delete an empty category. Raises Conflict (409) while it holds products or subcategories,
+    NotFound when it is gone already."""
+    locked = Category.objects.select_for_update().filter(tenant=tenant, pk=category.pk).first()
+    if locked is None:  # deleted while this transaction waited for the lock
+        raise NotFound(_("No such category."))
+    category = locked
     if Product.objects.filter(tenant=tenant, category=category).exists():
         raise Conflict(_("The category holds products: move them first."), code="category_in_use")
     if Category.objects.filter(tenant=tenant, parent=category).exists():
@@ -322,9 +330,12 @@ def update_product(*, tenant: Tenant, product: Product, data: ProductInput, skus
     the others created; the product's SKUs left out of the list are deactivated, not deleted (orders,
     stock and price history refer to them; list one again to bring it back). `skus=None` leaves the
     SKUs alone. Errors as for `create_product`, plus `skus[i].id` for an id that is not one of the
-    product's SKUs; nothing is written then.
+    product's SKUs; nothing is written then. NotFound when the product is gone.
     """
-    product = Product.objects.select_for_update().get(tenant=tenant, pk=product.pk)
+    locked = Product.objects.select_for_update().filter(tenant=tenant, pk=product.pk).first()
+    if locked is None:  # deleted while this transaction waited for the lock
+        raise NotFound(_("No such product."))
+    product = locked
     return _apply_product(tenant=tenant, product=product, data=data, skus=skus)
 
 
@@ -381,9 +392,13 @@ def set_regional_price(*, tenant: Tenant, sku: Sku, region: str, price: Decimal)
 
 @transaction.atomic
 def update_regional_price(*, tenant: Tenant, regional_price: RegionalPrice, price: Decimal) -> RegionalPrice:
-    """Change the price of a regional price row. Raises InvalidInput naming `price`."""
+    """Change the price of a regional price row. Raises InvalidInput naming `price`; NotFound when
+    the row is gone."""
     check_price(field="price", price=price)
-    regional_price = RegionalPrice.objects.select_for_update().get(tenant=tenant, pk=regional_price.pk)
+    locked = RegionalPrice.objects.select_for_update().filter(tenant=tenant, pk=regional_price.pk).first()
+    if locked is None:  # deleted while this transaction waited for the lock
+        raise NotFound(_("No such regional price."))
+    regional_price = locked
     if regional_price.price != price:
         regional_price.price = price
         regional_price.save(update_fields=["price"])
@@ -452,8 +467,11 @@ def create_service(*, tenant: Tenant, data: ServiceInput) -> Service:
 
 @transaction.atomic
 def update_service(*, tenant: Tenant, service: Service, data: ServiceInput) -> Service:
-    """Change a service. Errors as for `create_service`."""
-    service = Service.objects.select_for_update().get(tenant=tenant, pk=service.pk)
+    """Change a service. Errors as for `create_service`; NotFound when it is gone."""
+    locked = Service.objects.select_for_update().filter(tenant=tenant, pk=service.pk).first()
+    if locked is None:  # deleted while this transaction waited for the lock
+        raise NotFound(_("No such service."))
+    service = locked
     _check_service(tenant=tenant, service=service, data=data)
     service.name = data.name.strip()
     service.description = data.description

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Member, ServedBy
 from members.selectors import get_active_store
-from o2o.errors import InvalidInput
+from o2o.errors import InvalidInput, NotFound
 from o2o.models import Tenant, User
 from stores.models import Store
 
@@ -125,10 +125,13 @@ def update_membership(*, tenant: Tenant, member: Member, changes: MembershipChan
 
     Consent is recorded with the time it was given (a change, or its first record, sets
     `consent_recorded_at`). The home store must be an active store of the brand: else InvalidInput
-    naming `home_store`, and nothing changes. The new home store sees the member from then on; the
-    previous one keeps seeing them only if it served them (`ServedBy`).
+    naming `home_store`, and nothing changes (NotFound when the member is gone). The new home store
+    sees the member from then on; the previous one keeps seeing them only if it served them
+    (`ServedBy`).
     """
-    locked = Member.objects.select_for_update().get(tenant=tenant, pk=member.pk)
+    locked = Member.objects.select_for_update().filter(tenant=tenant, pk=member.pk).first()
+    if locked is None:  # deleted while this transaction waited for the lock
+        raise NotFound(_("No such member."))
     changed: list[str] = []
     if changes.home_store_id is not KEEP:
         store = None

@@ -1,19 +1,28 @@
-"""Input fields for the ids a request names, in the range an id can have.
+"""Input fields for the ids, amounts and quantities a request or a portal form names.
 
 Ids are 64-bit (`BigAutoField`): a larger number names nothing, and SQLite's driver cannot even
 bind it (OverflowError, a 500 on the embedded default). These fields answer 400 naming the field
 instead, on every backend.
+
+Amounts and quantities are written with the ASCII digits 0-9: Python's `Decimal` and `int` also
+read other scripts' digits ("１２３.００" in full-width, "١٢٣"), which no price list or stock count
+means. The API's and the portal forms' money and quantity fields (`money_field`, `quantity_field`
+and their form twins) refuse them, naming the field.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 MAX_ID = 2**63 - 1
+ASCII_DIGITS_ONLY = _("Write the number with the digits 0-9.")
 
 
 def id_field(**kwargs: Any) -> serializers.IntegerField:
@@ -30,3 +39,64 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+def _written_in_ascii(value: Any) -> bool:
+    return not isinstance(value, str) or value.isascii()
+
+
+class AsciiDecimalField(serializers.DecimalField):
+    """DRF's DecimalField for a number written with the digits 0-9 only."""
+
+    default_error_messages = {"ascii": ASCII_DIGITS_ONLY}
+
+    def to_internal_value(self, data: Any) -> Decimal:
+        if not _written_in_ascii(data):
+            self.fail("ascii")
+        return super().to_internal_value(data)
+
+
+class AsciiIntegerField(serializers.IntegerField):
+    """DRF's IntegerField for a whole number written with the digits 0-9 only."""
+
+    default_error_messages = {"ascii": ASCII_DIGITS_ONLY}
+
+    def to_internal_value(self, data: Any) -> int:
+        if not _written_in_ascii(data):
+            self.fail("ascii")
+        return super().to_internal_value(data)
+
+
+def money_field(**kwargs: Any) -> AsciiDecimalField:
+    """A serializer field for an amount: at least 0 (unless `min_value` says otherwise), two decimals."""
+    kwargs.setdefault("min_value", Decimal("0"))
+    return AsciiDecimalField(max_digits=14, decimal_places=2, **kwargs)
+
+
+def quantity_field(**kwargs: Any) -> AsciiIntegerField:
+    """A serializer field for a count (items, capacity, minutes), bounded by `min_value`/`max_value`."""
+    return AsciiIntegerField(**kwargs)
+
+
+class AsciiDecimalFormField(forms.DecimalField):
+    """Django's DecimalField for a number written with the digits 0-9 only."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # as the stubs' DecimalField
+        if not _written_in_ascii(value):
+            raise ValidationError(ASCII_DIGITS_ONLY, code="ascii")
+        return super().to_python(value)
+
+
+class AsciiIntegerFormField(forms.IntegerField):
+    """Django's IntegerField for a whole number written with the digits 0-9 only."""
+
+    def to_python(self, value: Any) -> int | None:
+        if not _written_in_ascii(value):
+            raise ValidationError(ASCII_DIGITS_ONLY, code="ascii")
+        return super().to_python(value)
+
+
+def money_form_field(**kwargs: Any) -> AsciiDecimalFormField:
+    """A form field for an amount: at least 0 (unless `min_value` says otherwise), two decimals."""
+    kwargs.setdefault("min_value", Decimal("0"))
+    return AsciiDecimalFormField(max_digits=14, decimal_places=2, **kwargs)

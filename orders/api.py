@@ -25,7 +25,7 @@ from o2o.api.base import PUBLIC, TenantApi
 from o2o.api.idempotency import idempotent
 from o2o.choices import ALL_ROLES, HQ_ROLES, STORE_ROLES, Role
 from o2o.errors import Forbidden
-from o2o.fields import id_field
+from o2o.fields import id_field, quantity_field
 from o2o.tenancy.request import SignedInApiRequest, TenantApiRequest
 from orders import selectors, services
 from orders.choices import Channel, Fulfilment, OrderStatus
@@ -144,7 +144,7 @@ def _require_store_side(request: SignedInApiRequest, order: Order) -> None:
 
 class OrderLineInput(serializers.Serializer):
     sku = id_field()
-    quantity = serializers.IntegerField(min_value=1, max_value=services.placing.MAX_QUANTITY)
+    quantity = quantity_field(min_value=1, max_value=services.placing.MAX_QUANTITY)
 
 
 class OrderLocationInput(serializers.Serializer):
@@ -155,7 +155,7 @@ class OrderLocationInput(serializers.Serializer):
 
 class RefundLineInput(serializers.Serializer):
     line = id_field(help_text="an order line id")
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = quantity_field(min_value=1)
 
 
 class OrderSlotInput(serializers.Serializer):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service, Sku
 from o2o.errors import AppError
+from o2o.fields import AsciiIntegerFormField
 from orders.choices import Channel, Fulfilment, OrderStatus
 from orders.routing import Location
 from orders.services.common import Customer, LineInput, SlotInput
@@ -79,7 +80,7 @@ class CheckoutForm(forms.Form):
             pk__in=[s.pk for s in services]
         )
         for sku in self.skus:
-            self.fields[qty_field(sku.pk)] = forms.IntegerField(
+            self.fields[qty_field(sku.pk)] = AsciiIntegerFormField(
                 label=f"{sku.product.name} · {sku.name}",
                 required=False,
                 min_value=0,

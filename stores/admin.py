@@ -15,7 +15,9 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
 
+from o2o import spreadsheets
 from o2o.admin_site import TenantAdmin, TenantInline, TenantModelForm, is_hq
 from o2o.errors import InvalidInput
 from o2o.tenancy.request import AdminRequest
@@ -140,6 +142,8 @@ class StoreAdmin(ImportExportModelAdmin, TenantAdmin):
 
     form = StoreForm
     resource_classes = [StoreResource]
+    import_formats = (base_formats.CSV, base_formats.XLSX)
+    export_formats = (spreadsheets.CSV, spreadsheets.XLSX)  # no cell runs as a formula
     list_display = (
         "code",
         "name",

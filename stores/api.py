@@ -31,7 +31,7 @@ from drf_spectacular.utils import (
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound as DrfNotFound
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,9 +40,10 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from catalog.api import ImportErrorBody  # the same error shape as the products import
 from o2o.api.base import PUBLIC, TenantApi
 from o2o.api.pagination import Pagination
+from o2o.api.parsers import FormParser
 from o2o.choices import HQ_ROLES, STORE_ROLES, Role
 from o2o.errors import Forbidden
-from o2o.fields import id_field
+from o2o.fields import MAX_ID, AsciiDecimalField, id_field, quantity_field
 from o2o.tenancy.request import TenantApiRequest
 from stores import imports, selectors, services
 from stores.access import can_manage_store, is_hq, managed_store_id, visible_store_ids
@@ -153,7 +154,11 @@ class StoreOutput(serializers.Serializer):
 
 
 class NearStoreOutput(StoreOutput):
-    distance_km = serializers.FloatField(help_text="great-circle distance, rounded to the metre")
+    """A store of the list: with `?near=`, also its distance (absent without `near`)."""
+
+    distance_km = serializers.FloatField(
+        required=False, help_text="only with `?near=`: the great-circle distance, rounded to the metre"
+    )
 
 
 class StaffOutput(serializers.ModelSerializer):
@@ -193,9 +198,7 @@ class StoreServiceOutput(serializers.ModelSerializer):
 class ContractInput(serializers.Serializer):
     """Terms left out are kept from the version in force (or, for a new store, its kind's defaults)."""
 
-    sales_share_rate = serializers.DecimalField(
-        max_digits=5, decimal_places=4, min_value=0, max_value=1, required=False
-    )
+    sales_share_rate = AsciiDecimalField(max_digits=5, decimal_places=4, min_value=0, max_value=1, required=False)
     tac_chargeable = serializers.BooleanField(required=False)
     commission_borne_by_store = serializers.BooleanField(required=False)
     valid_from = serializers.DateField(required=False, help_text="PATCH only; default today (brand's time zone)")
@@ -212,7 +215,7 @@ class StoreInput(serializers.Serializer):
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lng = serializers.FloatField(min_value=-180, max_value=180)
-    service_radius_km = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
+    service_radius_km = AsciiDecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
     territory = serializers.ListField(
         child=serializers.CharField(max_length=16), required=False, max_length=500, help_text="district codes"
     )
@@ -300,7 +303,7 @@ class StoreListApi(TenantApi):
         if page < 1:
             raise DrfNotFound("Invalid page.")
         has_stock = filters["has_stock"]
-        if has_stock and not has_stock.isdigit():
+        if has_stock and not (has_stock.isascii() and has_stock.isdigit() and int(has_stock) <= MAX_ID):
             raise serializers.ValidationError({"has_stock": ["Enter a whole number."]})
         found, total = selectors.nearest_stores(
             tenant=request.tenant,
@@ -383,7 +386,7 @@ class StoreDetailApi(TenantApi):
         store = services.edit_store(
             tenant=request.tenant,
             store=store,
-            data=services.store_input_of(store, **changes) if changes else None,
+            changes=changes,
             contract=services.ContractChange(**given) if given is not None else None,
         )
         return Response(_store_output(request, store))
@@ -456,7 +459,7 @@ class StoreStockApi(TenantApi):
 
     class Input(serializers.Serializer):
         sku = id_field()
-        on_hand = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
+        on_hand = quantity_field(min_value=0, max_value=2_000_000_000)
 
     @extend_schema(responses={200: StockOutput(many=True)})
     def get(self, request: TenantApiRequest, store_id: int) -> Response:
@@ -484,10 +487,11 @@ class StoreServicesApi(TenantApi):
 
     allowed_roles: ClassVar = {"GET": EVERYONE, "PUT": HQ_AND_MANAGER}
     resource_model = Store
+    pagination_class = None  # the schema: a plain array, not the paginated envelope
 
     class Input(serializers.Serializer):
         service = id_field()
-        capacity = serializers.IntegerField(min_value=1, max_value=10_000)
+        capacity = quantity_field(min_value=1, max_value=10_000)
 
     @extend_schema(responses={200: StoreServiceOutput(many=True)})
     def get(self, request: TenantApiRequest, store_id: int) -> Response:

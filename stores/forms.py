@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from o2o.errors import AppError
+from o2o.fields import AsciiDecimalFormField, AsciiIntegerFormField
 from o2o.models import TIMEZONE_CHOICES
 from stores.choices import WEEKDAYS, Capability, StaffRole, StoreKind
 from stores.models import Store
@@ -82,7 +83,7 @@ class StoreForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
     lng = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
-    service_radius_km = forms.DecimalField(
+    service_radius_km = AsciiDecimalFormField(
         label=_("Service radius (km)"), min_value=Decimal("0"), max_digits=6, decimal_places=2, initial=Decimal("5.00")
     )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, initial="Asia/Shanghai")
@@ -166,7 +167,7 @@ class ContractForm(forms.Form):
     prefix = "contract"
 
     valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
-    sales_share_rate = forms.DecimalField(
+    sales_share_rate = AsciiDecimalFormField(
         label=_("Sales share rate"),
         min_value=Decimal("0"),
         max_value=Decimal("1"),
@@ -213,7 +214,7 @@ class StaffForm(forms.Form):
 class StockForm(forms.Form):
     """The new on-hand count of one SKU in one store."""
 
-    on_hand = forms.IntegerField(label=_("On hand"), min_value=0)
+    on_hand = AsciiIntegerFormField(label=_("On hand"), min_value=0)
 
 
 class NearForm(forms.Form):

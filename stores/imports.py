@@ -24,9 +24,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from import_export import fields, resources
-from import_export.formats import base_formats
 from import_export.results import Result, RowResult
 
+from o2o import spreadsheets
 from o2o.errors import AppError, InvalidInput
 from o2o.models import Tenant
 from stores import services
@@ -106,7 +106,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value).strip()
+    return spreadsheets.unescape(str(value).strip())  # a formula-like text of our CSV export
 
 
 def rows_of(header: Sequence[Any], records: Iterable[tuple[int, Sequence[Any]]]) -> list[Row]:
@@ -394,8 +394,11 @@ class StoreResource(resources.ModelResource):
 
 
 def export_stores(*, stores: QuerySet[Store], file_format: str) -> tuple[bytes, str]:
-    """The stores as a CSV (UTF-8 with a BOM, so that Excel reads it) or XLSX file, and its media type."""
+    """The stores as a CSV (UTF-8 with a BOM, so that Excel reads it) or XLSX file, and its media type.
+
+    No cell runs as a formula when the file is opened (`o2o.spreadsheets`).
+    """
     dataset = StoreResource().export(queryset=stores)
     if file_format == "xlsx":
-        return base_formats.XLSX().export_data(dataset), XLSX_MEDIA_TYPE
-    return ("\ufeff" + dataset.export("csv")).encode("utf-8"), EXPORT_FORMATS["csv"]
+        return spreadsheets.XLSX().export_data(dataset), XLSX_MEDIA_TYPE
+    return ("\ufeff" + spreadsheets.CSV().export_data(dataset)).encode("utf-8"), EXPORT_FORMATS["csv"]

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Service, Sku
-from o2o.errors import Conflict, InvalidInput
+from o2o.errors import Conflict, InvalidInput, NotFound
 from o2o.models import Tenant, User
 from o2o.services import grant_role
 from stores.choices import WEEKDAYS, Capability, StaffRole, StoreKind
@@ -216,6 +216,19 @@ def _code_taken(exc: IntegrityError) -> bool:
     return "store_unique_code" in str(exc)
 
 
+def _lock_store(*, tenant: Tenant, store: Store, no_key: bool = False) -> Store:
+    """`store` read afresh under a row lock; NotFound when it is gone (deleted by a transaction
+    that committed while this one waited for the lock, after the caller had read it).
+
+    `no_key` takes the weaker lock (FOR NO KEY UPDATE) of a write that only adds rows referring to
+    the store: it still waits for a delete, but not for orders and bookings being placed there.
+    """
+    locked = Store.objects.select_for_update(no_key=no_key).filter(tenant=tenant, pk=store.pk).first()
+    if locked is None:
+        raise NotFound(_("No such store."))
+    return locked
+
+
 @transaction.atomic
 def create_store(*, tenant: Tenant, data: StoreInput, contract: ContractTerms | None = None) -> Store:
     """Open a store with its territory and its opening contract.
@@ -254,10 +267,14 @@ def update_store(*, tenant: Tenant, store: Store, data: StoreInput) -> Store:
     """Replace what HQ says about `store` (its territory included; its contract untouched).
 
     A change of kind does not change the contract: HQ changes the terms with `change_contract`.
-    Raises InvalidInput naming the field.
+    Raises InvalidInput naming the field; NotFound when the store is gone.
     """
     values = check_store_input(data)
-    locked = Store.objects.select_for_update().get(tenant=tenant, pk=store.pk)
+    return _write_store(tenant=tenant, locked=_lock_store(tenant=tenant, store=store), data=data, values=values)
+
+
+def _write_store(*, tenant: Tenant, locked: Store, data: StoreInput, values: dict[str, Any]) -> Store:
+    """Write `values` (`data` checked) and `data`'s territory to `locked`, the store under its row lock."""
     if values["code"] != locked.code and Store.objects.filter(tenant=tenant, code=values["code"]).exists():
         raise InvalidInput("code", _("A store with code %(code)s exists already.") % {"code": values["code"]})
     for name, value in values.items():
@@ -319,9 +336,9 @@ def delete_store(*, tenant: Tenant, store: Store) -> bool:
 
     A store that has stock rows, staff, or anything another app keeps about it (orders, bookings,
     members it served) is deactivated instead, so that history keeps its store. Returns True when
-    the store was deleted, False when it was deactivated.
+    the store was deleted, False when it was deactivated; NotFound when it is gone already.
     """
-    locked = Store.objects.select_for_update().get(tenant=tenant, pk=store.pk)
+    locked = _lock_store(tenant=tenant, store=store)
     if _only_own_configuration_refers_to(locked):
         locked.delete()
         return True
@@ -351,10 +368,15 @@ def change_contract(*, tenant: Tenant, store: Store, terms: ContractTerms, valid
     must not be before the latest version's start (that would rewrite history): Conflict. Naming
     the latest version's own start replaces its terms (simple_history keeps the old values) when it
     starts today or later, so that HQ can correct a change made today; a version already in force
-    before today is never edited: Conflict.
+    before today is never edited: Conflict. NotFound when the store is gone.
     """
     _check_terms(terms)
-    Store.objects.select_for_update().filter(tenant=tenant, pk=store.pk).first()  # one change at a time
+    locked = _lock_store(tenant=tenant, store=store)  # one change at a time
+    return _add_contract_version(tenant=tenant, store=locked, terms=terms, valid_from=valid_from)
+
+
+def _add_contract_version(*, tenant: Tenant, store: Store, terms: ContractTerms, valid_from: dt.date) -> StoreContract:
+    """`change_contract` once `terms` are checked, `store` locked by the caller."""
     latest = StoreContract.objects.filter(tenant=tenant, store=store).order_by("-valid_from").first()
     values = {
         "sales_share_rate": terms.sales_share_rate,
@@ -394,15 +416,20 @@ class ContractChange:
 
 @transaction.atomic
 def edit_store(
-    *, tenant: Tenant, store: Store, data: StoreInput | None = None, contract: ContractChange | None = None
+    *, tenant: Tenant, store: Store, changes: Mapping[str, Any] | None = None, contract: ContractChange | None = None
 ) -> Store:
-    """HQ's edit of a store: its fields (`update_store`) and/or new contract terms (`change_contract`),
-    all or nothing: when the contract change is refused, the fields are not changed either.
+    """HQ's edit of a store: the fields named in `changes` (`update_store`, the others as they are)
+    and/or new contract terms (`change_contract`), all or nothing: when the contract change is
+    refused, the fields are not changed either.
 
-    Raises what those two raise (InvalidInput naming the field, Conflict for a back-dated version).
+    The fields left out are read under the store's lock, so that a concurrent edit or deactivation
+    is never undone by a stale copy. Raises what those two raise (InvalidInput naming the field,
+    Conflict for a back-dated version), NotFound when the store is gone.
     """
-    if data is not None:
-        store = update_store(tenant=tenant, store=store, data=data)
+    store = _lock_store(tenant=tenant, store=store)
+    if changes:
+        data = store_input_of(store, **changes)
+        store = _write_store(tenant=tenant, locked=store, data=data, values=check_store_input(data))
     if contract is not None:
         valid_from = contract.valid_from or tenant_today(tenant=tenant)
         base = current_contract(tenant=tenant, store=store, on=valid_from)
@@ -411,7 +438,8 @@ def edit_store(
             tac_chargeable=_given(contract.tac_chargeable, base.tac_chargeable),
             commission_borne_by_store=_given(contract.commission_borne_by_store, base.commission_borne_by_store),
         )
-        change_contract(tenant=tenant, store=store, terms=terms, valid_from=valid_from)
+        _check_terms(terms)
+        _add_contract_version(tenant=tenant, store=store, terms=terms, valid_from=valid_from)
     return store
 
 
@@ -434,10 +462,11 @@ def create_staff(
 
     The post gets a unique short code ("G" or "M" and six letters or digits) that orders name as
     `guide_code`. Raises InvalidInput naming `username` (taken), `password` (too weak) or `role`;
-    Conflict when the store is inactive.
+    Conflict when the store is inactive, NotFound when it is gone.
     """
     if role not in StaffRole.values:
         raise InvalidInput("role", _("One of %(choices)s.") % {"choices": ", ".join(StaffRole.values)})
+    store = _lock_store(tenant=tenant, store=store, no_key=True)  # not deleted or deactivated meanwhile
     if not store.is_active:
         raise Conflict(_("The store is inactive."), code="store_inactive")
     if User.objects.filter(username__iexact=username).exists():
@@ -483,8 +512,8 @@ def set_stock(*, tenant: Tenant, store: Store, levels: Sequence[StockLevel]) -> 
     The rows are locked in primary-key order (no deadlock with reservations or another stock
     take); an on-hand below what open orders reserved is a Conflict naming the SKU, and the
     `reserved <= on_hand` CHECK is the last wall. Raises InvalidInput naming `sku` for an unknown
-    (or another brand's) or repeated SKU, `on_hand` for a negative count. Returns the rows set,
-    by SKU id.
+    (or another brand's) or repeated SKU, `on_hand` for a negative count; NotFound when the store
+    is gone. Returns the rows set, by SKU id.
     """
     by_sku: dict[int, int] = {}
     for level in levels:
@@ -497,6 +526,7 @@ def set_stock(*, tenant: Tenant, store: Store, levels: Sequence[StockLevel]) -> 
     unknown = sorted(set(by_sku) - set(codes))
     if unknown:
         raise InvalidInput("sku", _("No such SKU: %(ids)s.") % {"ids": ", ".join(map(str, unknown))})
+    store = _lock_store(tenant=tenant, store=store, no_key=True)  # not deleted meanwhile
     # rows first (in SKU order, so that two stock takes never wait on each other crosswise), then locks
     Stock.objects.bulk_create(
         [Stock(tenant=tenant, store=store, sku_id=sku_id) for sku_id in sorted(by_sku)], ignore_conflicts=True
@@ -532,8 +562,8 @@ def set_store_services(*, tenant: Tenant, store: Store, offerings: Sequence[Serv
     """Replace the services `store` offers and their capacities (rules.md 2.1) with `offerings`.
 
     Raises InvalidInput naming `service` (unknown, another brand's, inactive or repeated; or a
-    store without the `services` capability) or `capacity` (below 1). Returns the offering by
-    service id.
+    store without the `services` capability) or `capacity` (below 1); NotFound when the store is
+    gone. Returns the offering by service id.
     """
     wanted: dict[int, int] = {}
     for offering in offerings:
@@ -546,7 +576,7 @@ def set_store_services(*, tenant: Tenant, store: Store, offerings: Sequence[Serv
     unknown = sorted(set(wanted) - known)
     if unknown:
         raise InvalidInput("service", _("No such active service: %(ids)s.") % {"ids": ", ".join(map(str, unknown))})
-    locked = Store.objects.select_for_update().get(tenant=tenant, pk=store.pk)  # one replacement at a time
+    locked = _lock_store(tenant=tenant, store=store)  # one replacement at a time
     if wanted and not locked.offers_services:
         raise InvalidInput("service", _("The store does not have the `services` capability."))
     StoreService.objects.filter(tenant=tenant, store=locked).exclude(service_id__in=wanted).delete()

@@ -27,7 +27,7 @@ from bookings.slots import check_slot_start, get_offering
 from catalog.models import Service
 from members.models import Member
 from members.services import join_brand, normalize_phone, note_served
-from o2o.errors import Conflict, InvalidInput
+from o2o.errors import Conflict, InvalidInput, NotFound
 from o2o.models import Tenant, User
 from stores.models import Store, StoreService
 
@@ -47,12 +47,17 @@ def illegal_transition(booking: Booking, action: str) -> Conflict:
 
 
 def lock_booking(*, tenant: Tenant, booking: Booking) -> Booking:
-    """`booking` read afresh under a row lock (`select_for_update`), with its store and service."""
-    return (
+    """`booking` read afresh under a row lock (`select_for_update`), with its store and service;
+    NotFound when it is gone (bookings are kept, but a missing row is a 404, never a 500)."""
+    locked = (
         Booking.objects.select_for_update(of=("self",))
         .select_related("store", "service")
-        .get(tenant=tenant, pk=booking.pk)
+        .filter(tenant=tenant, pk=booking.pk)
+        .first()
     )
+    if locked is None:
+        raise NotFound(_("No such booking."))
+    return locked
 
 
 def _slot_row(*, tenant: Tenant, offering: StoreService, start_at: dt.datetime) -> None:

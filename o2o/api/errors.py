@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -34,11 +41,27 @@ def _validation_body(detail: Any) -> dict[str, Any]:
     return {"code": "invalid", "detail": _("Invalid input: %(fields)s.") % {"fields": fields}, "errors": errors}
 
 
+def _request_body_error(exc: SuspiciousOperation) -> tuple[dict[str, Any], int] | None:
+    """The body and status of a request body Django refuses to read: too large (413), or with more
+    fields or files than DATA_UPLOAD_MAX_NUMBER_FIELDS / _FILES (400); None for anything else."""
+    if isinstance(exc, RequestDataTooBig):
+        detail = _("The request body is too large.")
+        return {"code": "too_large", "detail": detail}, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        detail = _("The request has too many fields or files.")
+        return {"code": "too_many_fields", "detail": detail}, status.HTTP_400_BAD_REQUEST
+    return None
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Map application, DRF and Django errors to the contract's error bodies and status codes."""
     headers: dict[str, str] = {}
-    if isinstance(exc, AppError):
-        body: dict[str, Any] = {"code": exc.code, "detail": exc.detail, **exc.extra}
+    body: dict[str, Any]
+    body_error = _request_body_error(exc) if isinstance(exc, SuspiciousOperation) else None
+    if body_error is not None:
+        body, code = body_error
+    elif isinstance(exc, AppError):
+        body = {"code": exc.code, "detail": exc.detail, **exc.extra}
         code = exc.status_code
     elif isinstance(exc, DjangoValidationError):
         body = _validation_body(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
@@ -84,6 +107,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # Public views are left alone: a failed sign-in must keep the lockout's record of it.
         transaction.set_rollback(True)
     return Response(body, status=code, headers=headers)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The site's 400 handler (Django's answer to a SuspiciousOperation raised outside an API view,
+    e.g. a body too large read by a middleware): an API path answers the contract's JSON error body
+    (413 for a body too large); any other path gets Django's 400 page."""
+    if request.path.startswith("/api/"):
+        body_error = _request_body_error(exception) if isinstance(exception, SuspiciousOperation) else None
+        body, code = body_error or ({"code": "bad_request", "detail": "Bad request."}, status.HTTP_400_BAD_REQUEST)
+        if code == status.HTTP_400_BAD_REQUEST:
+            body["errors"] = {"non_field_errors": [body["detail"]]}
+        return JsonResponse(body, status=code)
+    return django_bad_request(request, exception or SuspiciousOperation())
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

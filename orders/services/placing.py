@@ -33,7 +33,6 @@ from orders.services.common import (
     now,
     resolve_store,
     routing_record,
-    schedule_expiry,
     send_on_commit,
     set_deadline,
     unavailable_for_service,
@@ -78,7 +77,10 @@ def guide_store_id(*, tenant: Tenant, member: Member, guide_code: str, at: dt.da
     """The store of the guide the member is bound to at `at` (rules.md 1.3c and 4.1); else the
     store of the active staff member whose code is `guide_code`; else None.
 
-    Plain SQL (one query, two with a guide code and no binding): it runs for every order placed.
+    A `guide_code`, when given, must be an active staff member's code in this brand, whether or not
+    a binding wins: else InvalidInput naming `guide_code` (an unknown code, another brand's and a
+    former guide's look alike). Plain SQL (one query, two with a guide code): it runs for every
+    order placed.
     """
     moment = connection.ops.adapt_datetimefield_value(at)
     with connection.cursor() as cursor:
@@ -89,7 +91,7 @@ def guide_store_id(*, tenant: Tenant, member: Member, guide_code: str, at: dt.da
             [tenant.pk, member.pk, moment, moment],
         )
         bound = cursor.fetchone()
-        if bound is not None or not guide_code:
+        if not guide_code:
             return bound[0] if bound is not None else None
         cursor.execute(
             "SELECT store_id FROM stores_storestaff WHERE tenant_id = %s AND code = %s AND is_active "
@@ -97,7 +99,9 @@ def guide_store_id(*, tenant: Tenant, member: Member, guide_code: str, at: dt.da
             [tenant.pk, guide_code],
         )
         named = cursor.fetchone()
-    return named[0] if named is not None else None
+    if named is None:
+        raise InvalidInput("guide_code", _("No shopping guide has the code %(code)s.") % {"code": guide_code})
+    return bound[0] if bound is not None else named[0]
 
 
 def _summary(decision: Decision) -> str:
@@ -225,9 +229,10 @@ def place_order(
     rest, so nothing is ever oversold. An experience order books its visit at the routed store in
     the same transaction (no order without its slot, no slot without its order).
 
-    Ends `routed` with an accept deadline; after commit the expiry task is scheduled and
-    `order_placed` sent. Raises InvalidInput (400) naming `lines`, `fulfilment`, `location` or
-    `slot`; Unprocessable (422) `store_cannot_serve` (the chosen store, why, the nearest
+    Ends `routed` with an accept deadline (beat's sweep re-routes the order once it passes);
+    after commit `order_placed` is sent. Raises InvalidInput (400) naming `lines`, `fulfilment`, `location` or
+    `slot` (or `guide_code`: no active staff member of the brand has it); Unprocessable (422)
+    `store_cannot_serve` (the chosen store, why, the nearest
     alternatives) or `unroutable` (the routing record); Conflict (409) `slot_full`. Nothing is
     written when it raises.
     """
@@ -362,7 +367,6 @@ def _place_order(
         by=order.created_by,
     )
     note_served(tenant=tenant, member=member, store=store)
-    schedule_expiry(tenant=tenant, order=order, now=at)
     send_on_commit(order_placed, tenant=tenant, order=order)
     return order
 

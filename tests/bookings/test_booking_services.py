@@ -217,6 +217,20 @@ def test_a_consumer_cannot_cancel_after_the_cut_off_but_the_store_can(tenant, st
     assert occupancy(tenant, store, service) == {SLOT: (0, 2)}
 
 
+def test_cancelling_a_booking_that_is_gone_is_not_found(tenant, store, service):
+    # given a booking read, then removed (no service deletes one: a bare delete stands in for it)
+    stale = book(tenant, store, service)
+    with tenant_scope(tenant):
+        Booking.objects.filter(pk=stale.pk).delete()
+    before = state(tenant)
+    # when it is cancelled
+    with tenant_scope(tenant), pytest.raises(NotFound) as caught:
+        cancel_booking(tenant=tenant, booking=stale, force=True, now=NOW)
+    # then it is a 404, not a 500 (DoesNotExist), and nothing changed
+    assert caught.value.detail == "No such booking."
+    assert state(tenant) == before
+
+
 def test_cancelling_twice_is_an_illegal_transition(tenant, store, service):
     booking = book(tenant, store, service)
     with tenant_scope(tenant):

@@ -9,7 +9,7 @@ import pytest
 
 from members.models import Member, ServedBy
 from members.services import KEEP, MembershipChanges, join_brand, update_membership
-from o2o.errors import InvalidInput
+from o2o.errors import InvalidInput, NotFound
 from o2o.models import User
 from o2o.tenancy import tenant_scope
 
@@ -48,14 +48,14 @@ def test_signing_up_makes_the_consumer_a_member_with_their_phone_name_and_accoun
 
 
 @pytest.mark.django_db
-def test_signing_up_in_a_second_brand_creates_a_second_separate_membership(api, tenant, other_tenant):
+def test_joining_a_second_brand_creates_a_second_separate_membership(api, tenant, other_tenant):
     # given a member of one brand
     assert signup(api, tenant).status_code == 201
-    # when the same person signs up in another brand with the same phone and password
-    response = signup(api, other_tenant)
+    user = User.objects.get(username="+8613812345678")
+    # when the same person, signed in, joins another brand
+    response = api(user, other_tenant).post("/api/v1/auth/join/", format="json")
     # then each brand has its own membership of that one account
     assert response.status_code == 201
-    user = User.objects.get(username="+8613812345678")
     row = {"phone": "+8613812345678", "name": "张伟", "user_id": user.pk, "home_store_id": None}
     assert members_of(tenant) == [row]
     assert members_of(other_tenant) == [row]
@@ -183,3 +183,21 @@ def test_a_change_of_home_store_leaves_the_consent_record_alone(tenant, make_sto
         assert Member.objects.filter(pk=member.pk).values_list(
             "home_store_id", "consent_marketing", "consent_recorded_at"
         ).get() == (store.pk, True, T1)
+
+
+@pytest.mark.django_db
+def test_changing_a_membership_deleted_meanwhile_is_not_found(tenant):
+    # given a member read, then deleted by someone else (the admin, for instance), and another member
+    with tenant_scope(tenant):
+        stale = join_brand(tenant=tenant, phone="13812345678", consent_marketing=True)
+        join_brand(tenant=tenant, phone="13912345678", consent_marketing=True)
+        Member.objects.filter(pk=stale.pk).delete()
+    with tenant_scope(tenant):
+        before = list(Member.objects.order_by("pk").values())
+    # when the first request goes on to change the consent
+    with tenant_scope(tenant), pytest.raises(NotFound) as raised:
+        update_membership(tenant=tenant, member=stale, changes=MembershipChanges(consent_marketing=False))
+    # then it is told the member is gone, and nothing changed
+    assert raised.value.detail == "No such member."
+    with tenant_scope(tenant):
+        assert list(Member.objects.order_by("pk").values()) == before

@@ -25,7 +25,7 @@ GUIDE = {
 def test_hq_creates_a_guide_with_an_account_a_role_and_a_code(api, tenant, hq_admin, store, django_assert_num_queries):
     client = api(hq_admin, tenant)
     # when HQ creates a guide for the store
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(24):  # the store locked first: not deleted or deactivated meanwhile
         response = client.post(f"/api/v1/stores/{store.pk}/staff/", GUIDE, format="json")
     # then the account, its guide role in the brand and its post at the store exist
     assert response.status_code == 201, response.json()
