@@ -4,6 +4,10 @@ Every tenant task takes `tenant_id=` and runs in that tenant's scope (`o2o.celer
 each is idempotent. The two periodic jobs have a fan-out task without a tenant that enqueues one
 run per active brand; beat runs the fan-outs every 5 minutes, from the schedule in the database
 (`django_celery_beat`, created by the migration `0003_periodic_jobs`, editable by HQ in the admin).
+
+Reminders and no-shows are done from what the database says is due (`ReminderSent` rows, the slot
+and its grace period), never from a countdown task: a killed worker, a dropped broker or a Redis
+outage delays them to the next run after it, minutes.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ JOBS = [
         name="orders: re-route orders not accepted in time",
         task="orders.tasks.sweep_all_tenants_task",
         every=1,
-        description="Safety net of the expiry task scheduled at routing (rules.md 1.6): re-routes every "
+        description="The accept deadline (rules.md 1.6): re-routes every "
         "routed order past its accept deadline, one sweep per active brand.",
     ),
 ]

@@ -1,4 +1,10 @@
-"""Background work of orders: the accept deadline (rules.md 1.6) and its periodic safety net."""
+"""Background work of orders: the accept deadline (rules.md 1.6), kept by a periodic sweep.
+
+The deadline is `Order.accept_by`, in the database; beat runs `sweep_all_tenants_task` every minute
+(schedule in the database, orders/schedules.py), which re-routes every order past it. No countdown
+task is queued per order: a killed worker, a dropped broker or an enqueue lost in a Redis outage
+delays an expiry by the next sweep, a minute, never by the broker's visibility timeout.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +17,15 @@ from orders import services
 
 @tenant_task()
 def expire_unaccepted_order_task(*, tenant: Tenant, order_id: int, store_id: int | None = None) -> bool:
-    """Re-route an order its store (`store_id`) did not accept by the deadline. Scheduled at
-    routing with a countdown to the deadline; safe to run twice, late, or after acceptance."""
+    """Re-route an order its store (`store_id`) did not accept by the deadline; safe to run twice,
+    late, early (nothing happens), or after acceptance. No longer scheduled at routing (the sweep
+    keeps the deadline): kept for the countdown messages an earlier release left in the broker."""
     return services.expire_if_unaccepted(tenant=tenant, order_id=order_id, store_id=store_id)
 
 
 @tenant_task()
 def sweep_expired_orders_task(*, tenant: Tenant) -> int:
-    """Re-route every order of the brand past its accept deadline (a lost or late expiry task)."""
+    """Re-route every order of the brand past its accept deadline (idempotent: an order moves once)."""
     return services.sweep_expired_orders(tenant=tenant)
 
 

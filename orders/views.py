@@ -79,7 +79,7 @@ def countdown(accept_by: dt.datetime | None, now: dt.datetime) -> tuple[str, boo
     """The text of the time left to accept, and whether it is urgent (under 5 minutes) or overdue.
 
     `12:05 left` (minutes:seconds), `overdue by 0:42`; computed here so that the page shows the
-    same as the server decides (the expiry task re-routes the order soon after the deadline).
+    same as the server decides (the sweep re-routes the order within a minute of the deadline).
     """
     if accept_by is None:
         return "", False, False

@@ -27,8 +27,6 @@ from stores.models import Store
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 NUMBER_SUFFIX_LENGTH = 6
 NUMBER_ATTEMPTS = 5
-# the expiry task runs a little after the deadline, so that it never finds the order "not yet late"
-EXPIRY_MARGIN_SECONDS = 2
 
 
 @dataclass(frozen=True)
@@ -109,19 +107,15 @@ def new_number(*, tenant: Tenant, at: dt.datetime) -> str:
 
 
 def set_deadline(*, tenant: Tenant, order: Order, now: dt.datetime) -> None:
-    """The store must accept by now + the brand's `accept_within_minutes` (rules.md 1.6)."""
+    """The store must accept by now + the brand's `accept_within_minutes` (rules.md 1.6).
+
+    The deadline lives in the database only: beat's sweep (`sweep_expired_orders`, every minute)
+    re-routes the order once it has passed. No countdown task is queued for it: a countdown is held
+    unacknowledged by a worker until it is due, so a worker killed or cut from Redis meanwhile would
+    leave it to the broker's visibility timeout, and a deadline longer than that timeout (a brand may
+    give a week) would be delivered twice.
+    """
     order.accept_by = now + dt.timedelta(minutes=tenant.accept_within_minutes)
-
-
-def schedule_expiry(*, tenant: Tenant, order: Order, now: dt.datetime) -> None:
-    """After commit, enqueue the task that re-routes `order` if its store has not accepted in time."""
-    from orders.tasks import expire_unaccepted_order_task  # tasks call services: imported when used
-
-    assert order.accept_by is not None
-    countdown = max(0, int((order.accept_by - now).total_seconds())) + EXPIRY_MARGIN_SECONDS
-    expire_unaccepted_order_task.apply_async_on_commit(
-        kwargs={"tenant_id": tenant.pk, "order_id": order.pk, "store_id": order.store_id}, countdown=countdown
-    )
 
 
 def location_of(order: Order) -> Location:

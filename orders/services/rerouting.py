@@ -25,7 +25,6 @@ from orders.services.common import (
     record_event,
     require_status,
     routing_record,
-    schedule_expiry,
     set_deadline,
     sku_codes,
     unavailable_for_service,
@@ -104,8 +103,8 @@ def _take_over(
 def reroute(*, tenant: Tenant, order: Order, by: User | None, note: str) -> Order:
     """Route the locked, routed `order` away from its store (which is then excluded for good)
     to the next store among the rest, moving its stock and visit; `unroutable` when none is left
-    (its stock released, its visit cancelled). Records the transition; a new accept deadline and
-    expiry task for the new store. Call inside a transaction, with the order locked."""
+    (its stock released, its visit cancelled). Records the transition; a new accept deadline for the
+    new store. Call inside a transaction, with the order locked."""
     old_store_id = order.store_id
     assert old_store_id is not None
     at = now()
@@ -177,7 +176,6 @@ def reroute(*, tenant: Tenant, order: Order, by: User | None, note: str) -> Orde
     record_event(tenant=tenant, order=order, from_status=OrderStatus.ROUTED, by=by, note=note, store_id=old_store_id)
     if order.store is not None:
         note_served(tenant=tenant, member=order.member, store=order.store)
-        schedule_expiry(tenant=tenant, order=order, now=at)
     return order
 
 
@@ -209,9 +207,9 @@ def expire_if_unaccepted(*, tenant: Tenant, order_id: int, store_id: int | None 
 
 
 def sweep_expired_orders(*, tenant: Tenant) -> int:
-    """Re-route every routed order of `tenant` past its accept deadline (the safety net of the
-    scheduled expiry tasks), oldest deadline first, at most SWEEP_BATCH per run. Returns how many
-    moved."""
+    """Re-route every routed order of `tenant` past its accept deadline (what enforces the
+    deadline: beat runs it every minute), oldest deadline first, at most SWEEP_BATCH per run.
+    Returns how many moved."""
     due = list(
         Order.objects.filter(tenant=tenant, status=OrderStatus.ROUTED, accept_by__lte=now())
         .order_by("accept_by", "pk")
@@ -225,7 +223,7 @@ def assign_store(*, tenant: Tenant, order: Order, store: Store, by: User | None)
     """HQ assigns an unroutable order to `store` by hand: unroutable -> routed (rule `manual`).
 
     The stock is reserved there (Conflict `no_stock` naming the SKUs when it lacks some), an
-    experience order books its visit there; a new accept deadline and expiry task. Conflict (409)
+    experience order books its visit there; a new accept deadline. Conflict (409)
     `illegal_transition` unless unroutable, `store_inactive` for a closed store.
     """
     locked = lock_order(tenant=tenant, order=order)
@@ -263,5 +261,4 @@ def assign_store(*, tenant: Tenant, order: Order, store: Store, by: User | None)
     locked.save(update_fields=["status", "store", "routing_rule", "routing", "accept_by", "booking", "updated_at"])
     record_event(tenant=tenant, order=locked, from_status=OrderStatus.UNROUTABLE, by=by, note=_("assigned by HQ"))
     note_served(tenant=tenant, member=locked.member, store=store)
-    schedule_expiry(tenant=tenant, order=locked, now=at)
     return locked

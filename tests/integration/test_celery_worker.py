@@ -15,16 +15,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import quote
 
 import pytest
 import redis
 from celery import Celery
 from celery.result import AsyncResult
 from django.conf import settings
-from django.db import connection
 
 from o2o.choices import Role
+from tests.integration.processes import database_url
 from tests.integration.tasks import report_tenant_view_task, report_unscoped_view_task
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("celery_worker")]
@@ -63,17 +62,6 @@ class Worker:
         return value
 
 
-def _database_url() -> str:
-    """The test database (pytest-django's, not the one DATABASE_URL names) as the login user."""
-    params = connection.settings_dict
-    credentials = quote(params["USER"], safe="")
-    if params["PASSWORD"]:
-        credentials += ":" + quote(params["PASSWORD"], safe="")
-    host = params["HOST"] or "127.0.0.1"
-    port = params["PORT"] or "5432"
-    return f"postgres://{credentials}@{host}:{port}/{params['NAME']}"
-
-
 @pytest.fixture(scope="module")
 def _worker(django_db_setup: None) -> Iterator[Worker]:
     """A `celery -A o2o worker` process on the test database and Redis, stopped after the module.
@@ -88,7 +76,7 @@ def _worker(django_db_setup: None) -> Iterator[Worker]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.integration.worker_settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url,
         "CONN_MAX_AGE": "600",
         "DEBUG": "0",

@@ -8,6 +8,7 @@ from typing import cast
 from unittest import mock
 
 import pytest
+from celery import Task as CeleryTask
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -19,6 +20,8 @@ from tests.orders.conftest import body
 from tests.stores.factories import snapshot
 
 pytestmark = pytest.mark.django_db
+
+WEEK_MINUTES = 7 * 24 * 60
 
 
 def clock(at: dt.datetime) -> mock._patch:
@@ -157,20 +160,30 @@ def test_the_sweep_is_scheduled_every_minute_in_the_database():
     assert (task.enabled, task.interval.every, task.interval.period) == (True, 1, "minutes")
 
 
-def test_placing_schedules_the_expiry_task_at_the_deadline_after_commit(
-    brand, shopper, django_capture_on_commit_callbacks
+def test_no_deadline_is_a_countdown_task_in_the_broker_not_even_a_week_away(
+    api, brand, shopper, django_capture_on_commit_callbacks
 ):
-    # given a store
+    # given a brand that gives its stores a week to accept (the most it may give), two stores
+    brand.tenant.accept_within_minutes = WEEK_MINUTES
+    with tenant_scope(brand.tenant):
+        brand.tenant.save(update_fields=["accept_within_minutes"])
     near = brand.store("NEAR", km=1.0, stock={brand.lamp: 5})
-    # when an order is placed (the broker is the boundary: what is sent to it is recorded)
-    with mock.patch.object(expire_unaccepted_order_task, "apply_async") as send:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            order = _place(brand, shopper)
-        assert send.call_count == 0  # nothing is enqueued before the commit
-        for callback in callbacks:
-            callback()
-    # then, after commit, the task is enqueued once for that order at NEAR, due at the deadline
-    assert send.call_count == 1
-    kwargs = send.call_args.kwargs
-    assert kwargs["kwargs"] == {"tenant_id": brand.tenant.pk, "order_id": order.pk, "store_id": near.pk}
-    assert 15 * 60 <= kwargs["countdown"] <= 15 * 60 + 3
+    brand.store("FAR", km=3.0, stock={brand.lamp: 5})
+    # when an order is placed and NEAR rejects it (re-routed, a new deadline), and what is sent
+    # to the broker after each commit is recorded (the broker is the boundary)
+    at = timezone.now().replace(microsecond=0)
+    recorded = mock.patch.object(CeleryTask, "apply_async", autospec=True, side_effect=CeleryTask.apply_async)
+    with recorded as sent, clock(at), django_capture_on_commit_callbacks(execute=True):
+        order = _place(brand, shopper)
+        rejected = api(brand.staff(near), brand.tenant).post(f"/api/v1/orders/{order.pk}/reject/", {"reason": "x"})
+    # then each deadline is in the database, a week on, and no task was sent with a countdown or an
+    # ETA: a worker would hold it unacknowledged for a week, longer than the broker's visibility
+    # timeout, after which Redis delivers it again (the sweep keeps the deadline instead)
+    assert rejected.status_code == 200, rejected.content
+    assert brand.order(order.pk).accept_by == at + dt.timedelta(days=7)
+    delayed = [
+        (call.args[0].name, call.kwargs.get("countdown"), call.kwargs.get("eta"))
+        for call in sent.call_args_list
+        if call.kwargs.get("countdown") or call.kwargs.get("eta")
+    ]
+    assert delayed == []
