@@ -8,8 +8,10 @@ What runs, all on this machine and in this one run:
    its login user must be a superuser: the application runs as the restricted role) is created and
    migrated when missing, and a brand `bench` is seeded once: 30 stores in three cities (all offer
    pick-up and delivery within 8 km, a few franchise stores with a territory), 20 SKUs with plenty
-   of stock everywhere, 300 consumers with API tokens. Each run starts from the same state: the
-   previous run's orders are deleted and the stock reset.
+   of stock everywhere, 300 consumers. Each run starts from the same state: the previous run's
+   orders are deleted (as the tables' owner: the application may not delete an order's audit
+   trail) and the stock reset, and each consumer is issued a new API token (tokens are stored
+   hashed, so an earlier run's keys cannot be read back).
 2. pgbench's TPC-B (`pgbench -i -s 10` into a database of its own, `o2o_bench_pgbench`, then
    `pgbench -c 8 -j 2 -T 15`): the machine's database speed, as the yardstick.
 3. gunicorn (`o2o.wsgi`, DEBUG off, one sync worker per CPU, as the Dockerfile runs it: on this
@@ -151,13 +153,15 @@ def seed() -> Brand:
 
     from o2o.models import Tenant
     from o2o.tenancy import tenant_scope
+    from o2o.tenancy.rls import owner_connection
 
     started = time.perf_counter()
     tenant = Tenant.objects.filter(slug=TENANT).first()
     if tenant is None:
         tenant = _create_brand()
-    with transaction.atomic(), tenant_scope(tenant):
+    with owner_connection(), transaction.atomic():
         _reset(tenant)
+    with transaction.atomic(), tenant_scope(tenant):
         brand = _load(tenant)
     with connection.cursor() as cursor:
         for table in ("stores_stock", "orders_order", "orders_orderline", "orders_orderevent"):
@@ -172,7 +176,6 @@ def seed() -> Brand:
 
 def _create_brand() -> Any:
     from django.db import transaction
-    from rest_framework.authtoken.models import Token
 
     from catalog.models import Category, Product, Sku
     from members.models import Member
@@ -235,12 +238,13 @@ def _create_brand() -> Any:
             Member.objects.bulk_create(
                 [Member(tenant=tenant, user=user, phone=user.username, name=user.name) for user in users]
             )
-            Token.objects.bulk_create([Token(user=user, key=Token.generate_key()) for user in users])
     return tenant
 
 
 def _reset(tenant: Any) -> None:
-    """Delete the brand's orders (and what hangs off them) and give every store its full stock back."""
+    """Delete the brand's orders (and what hangs off them) and give every store its full stock back.
+
+    Run as the tables' owner: the application role may not delete order events."""
     from django.db import connection
 
     from o2o.models import IdempotencyRecord
@@ -254,20 +258,18 @@ def _reset(tenant: Any) -> None:
 
 
 def _load(tenant: Any) -> Brand:
-    from rest_framework.authtoken.models import Token
-
     from catalog.models import Sku
     from o2o.choices import Role
-    from o2o.models import TenantRole
+    from o2o.models import TenantRole, User
+    from o2o.tokens import issue_token
     from stores.models import Store
 
     consumer_ids = TenantRole.objects.filter(tenant=tenant, role=Role.CONSUMER).values_list("user_id", flat=True)
+    consumers = User.objects.filter(pk__in=list(consumer_ids)).order_by("pk")
     return Brand(
         slug=tenant.slug,
         sku_ids=list(Sku.objects.filter(tenant=tenant).order_by("pk").values_list("pk", flat=True)),
-        tokens=list(
-            Token.objects.filter(user_id__in=list(consumer_ids)).order_by("user_id").values_list("key", flat=True)
-        ),
+        tokens=[issue_token(user=user) for user in consumers],
         stores=Store.objects.filter(tenant=tenant).count(),
     )
 

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from o2o.admin_site import TenantAdmin
 from o2o.choices import HQ_ROLES, Role
 from o2o.errors import Conflict
-from o2o.models import TenantRole, User
+from o2o.invitations import find_member, not_a_member_message
+from o2o.models import Tenant, TenantRole, User
 from o2o.services import grant_role, revoke_role
 from o2o.tenancy.request import AdminRequest
 
@@ -28,7 +29,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class GrantRoleForm(forms.ModelForm):
-    """Grant an HQ role to a user named by username, as the API does (users are global)."""
+    """Grant an HQ role to someone of the brand named by username, as the API does."""
 
     username = forms.CharField(label=_("Username"), max_length=150)
 
@@ -42,10 +43,13 @@ class GrantRoleForm(forms.ModelForm):
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [(role.value, role.label) for role in Role if role in HQ_ROLES]
 
+    tenant: Tenant  # set by TenantRoleAdmin.get_form for the request's brand
+
     def clean_username(self) -> User:
-        user = User.objects.filter(username=self.cleaned_data["username"], is_active=True).first()
+        # only someone of the brand: others are invited (o2o.invitations), nothing of their accounts shown
+        user = find_member(tenant=self.tenant, username=self.cleaned_data["username"])
         if user is None:
-            raise forms.ValidationError(_("No active user with this username."))
+            raise forms.ValidationError(not_a_member_message())
         return user
 
 
@@ -70,7 +74,7 @@ class TenantRoleAdmin(TenantAdmin):
 
     def get_form(self, request: HttpRequest, obj: TenantRole | None = None, change: bool = False, **kwargs: Any):
         if obj is None:
-            kwargs["form"] = GrantRoleForm
+            kwargs["form"] = type("GrantRoleForm", (GrantRoleForm,), {"tenant": cast(AdminRequest, request).tenant})
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:

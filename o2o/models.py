@@ -33,6 +33,20 @@ class User(AbstractUser):
         return self.name or self.username
 
 
+class ApiToken(models.Model):
+    """An API token of a user, stored as the sha256 of its key only (`o2o.tokens`).
+
+    The key is shown to the client once, when the token is issued; nothing here can give it back.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True, help_text="sha256 of the key, in hex")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.pk}"
+
+
 # The longest each rule parameter may be: a brand's settings are input, and a value of billions of
 # minutes or days would put deadlines and windows past the calendar's end (a 500 on every order).
 DAY_MINUTES = 24 * 60
@@ -152,3 +166,38 @@ class IdempotencyRecord(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+class RoleInvitation(TenantOwned):
+    """An HQ admin's offer of a role in the brand to a person named by phone or e-mail.
+
+    The code goes to that phone or address only (never into an API answer), kept here as its
+    sha256: whoever holds it accepts with their own account after logging in. Nothing about the
+    person's accounts, here or in other brands, is looked up or told to the inviter.
+    """
+
+    role = models.CharField(max_length=20, choices=Role)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    code_digest = models.CharField(max_length=64)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "code_digest"], name="roleinvitation_unique_code"),
+            models.CheckConstraint(
+                condition=~models.Q(phone="") | ~models.Q(email=""), name="roleinvitation_has_an_address"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True, accepted_by__isnull=True)
+                | models.Q(accepted_at__isnull=False, accepted_by__isnull=False),
+                name="roleinvitation_accepted_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} for {self.phone or self.email}@{self.tenant_id}"

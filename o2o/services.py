@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from o2o.choices import Role
 from o2o.errors import Conflict, InvalidInput
 from o2o.models import IdempotencyRecord, Tenant, TenantRole, User
+from o2o.notifications import Message, notify
 from o2o.signals import consumer_signed_up
 from o2o.tenancy import tenant_scope
 
@@ -72,27 +73,18 @@ class SignUp:
 
 
 @transaction.atomic
-def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User:
+def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User | None:
     """Create a consumer account (username = E.164 phone) with the consumer role in `tenant`.
 
-    A person already known by that phone (a consumer of another brand) who gives the right
-    password joins this brand too. Raises Conflict `phone_taken` when the phone is a consumer here
-    already (whatever the password), belongs to a deactivated account or to another password, or
-    signs up at the same moment; InvalidInput for a weak password, with nothing created. Sends
-    `consumer_signed_up`.
+    Returns the new user, or None when the phone has an account already: then nothing is created
+    or granted, whatever the password (sign-up never checks one), and the phone is told by SMS that
+    someone tried, so that its owner signs in instead (and joins the brand with `join_brand_as_consumer`).
+    Callers answer both cases alike: sign-up must not tell whether an account exists. Raises
+    InvalidInput for a weak password of a new account, with nothing created. Sends
+    `consumer_signed_up` for a new account.
     """
-    user = User.objects.filter(username=data.phone).first()
-    if user is not None:
-        # One answer whether or not the password is right, when it cannot join: sign-up must not
-        # become a way to test passwords that the login lockout does not see.
-        if (
-            TenantRole.objects.filter(tenant=tenant, user=user, role=Role.CONSUMER).exists()
-            or not user.is_active
-            or not user.check_password(data.password)
-        ):
-            raise Conflict(_("This phone number is registered already: sign in instead."), code="phone_taken")
-    else:
-        user = User(username=data.phone, phone=data.phone, name=data.name)
+    user = User(username=data.phone, phone=data.phone, name=data.name)
+    if not User.objects.filter(username=data.phone).exists():
         try:
             validate_password(data.password, user)
         except DjangoValidationError as exc:
@@ -101,11 +93,34 @@ def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User:
         try:
             with transaction.atomic():
                 user.save()
-        except IntegrityError as exc:  # the same phone signed up at the same moment
-            raise Conflict(_("This phone number is registered already: sign in instead."), code="phone_taken") from exc
+        except IntegrityError:  # the same phone signed up at the same moment: it exists now
+            pass
+        else:
+            grant_role(tenant=tenant, user=user, role=Role.CONSUMER)
+            consumer_signed_up.send(sender=User, tenant=tenant, user=user)
+            return user
+    else:
+        user.set_password(data.password)  # the same work as a new account's, so timing tells nothing
+    message = Message(
+        subject=tenant.name,
+        body=_(
+            "Someone tried to sign up with this phone number, which has an account already. If it was "
+            "you, sign in with your password instead; otherwise ignore this message."
+        ),
+    )
+    transaction.on_commit(lambda: notify(message=message, phone=data.phone), robust=True)
+    return None
+
+
+@transaction.atomic
+def join_brand_as_consumer(*, tenant: Tenant, user: User) -> bool:
+    """A signed-in person becomes a consumer of `tenant` (their membership follows). Returns whether
+    they joined now (False: they were a consumer already). Sends `consumer_signed_up` when they join."""
+    if TenantRole.objects.filter(tenant=tenant, user=user, role=Role.CONSUMER).exists():
+        return False
     grant_role(tenant=tenant, user=user, role=Role.CONSUMER)
     consumer_signed_up.send(sender=User, tenant=tenant, user=user)
-    return user
+    return True
 
 
 @transaction.atomic

@@ -26,6 +26,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The tenant is resolved from `X-Tenant` or from the host prefix `<slug>.<O2O_BASE_DOMAIN>`.
 O2O_BASE_DOMAIN = env.str("O2O_BASE_DOMAIN", default="localhost")
+# Where people reach the portals, for links sent by SMS or e-mail (an invitation's).
+O2O_SITE_URL = env.str("O2O_SITE_URL", default="http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "o2o",  # first: its `migrate`/`flush` commands wrap Django's to switch database roles
@@ -36,8 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework",  # API tokens are o2o's own, stored hashed (o2o.tokens), not rest_framework.authtoken
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -126,9 +127,24 @@ O2O_IDEMPOTENCY_RETENTION_HOURS = env.int("O2O_IDEMPOTENCY_RETENTION_HOURS", def
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------------
+# Redis is the cache (throttle counts: nothing that cannot be lost) and the broker. Its outage never
+# fails a request: the cache fails open (o2o.cache), a task enqueued after a commit that the broker
+# refuses is logged and dropped (o2o.celery), and work due by a deadline (order expiry, reminders,
+# no-shows) is done by beat's periodic jobs from what the database says is due. Short socket
+# timeouts (seconds): a black-holed Redis holds a request a few seconds at most, and a process that
+# found it down leaves it alone for the next few seconds (o2o.cache.Outage).
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_CONNECT_TIMEOUT = 0.5
+REDIS_CACHE_TIMEOUT = 0.5
+REDIS_BROKER_TIMEOUT = 2.0  # above the 1 s a consumer's BRPOP waits on an empty queue
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "o2o.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "o2o.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": REDIS_CACHE_TIMEOUT},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:
@@ -145,8 +161,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
-# Above the longest countdown a task is scheduled with (an order's accept deadline, a reminder).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 24 * 3600}
+# A message a worker took and did not acknowledge (killed, or cut from Redis) is delivered again
+# after the visibility timeout. It is above the longest a worker holds a message: a task's hard
+# time limit, after a retry's backoff countdown (at most 16 s); tasks are never scheduled further
+# out (no deadline is a countdown task: beat's periodic jobs read them from the database). So a
+# killed worker delays its tasks by ten minutes, not days, and no task runs twice while it runs.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_BROKER_TIMEOUT,
+}
+# Publishing (a request's enqueue after commit) tries twice (a pooled connection left broken by a
+# Redis restart gets a fresh one), then gives up: o2o.celery logs it and the request goes on.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 
@@ -164,6 +191,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The lockout answer: the API error body (429 {"code": "locked_out"}) or the lockout page.
 AXES_LOCKOUT_CALLABLE = "o2o.portals.lockout.lockout_response"
+# One client address for the lockout, the API throttles and anonymous idempotency (o2o.clientip):
+# how many reverse proxies in front of the application append to X-Forwarded-For. 0 (no proxy):
+# the header is ignored and the client is the peer address.
+O2O_TRUSTED_PROXIES = env.int("O2O_TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "o2o.clientip.client_ip"
 
 # --- I18N -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -197,14 +229,20 @@ REST_FRAMEWORK: dict[str, Any] = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["o2o.api.permissions.HasTenantRole"],
+    # DRF's, refusing JSON nested too deep (400) and a body over DATA_UPLOAD_MAX_MEMORY_SIZE (413)
+    "DEFAULT_PARSER_CLASSES": [
+        "o2o.api.parsers.JSONParser",
+        "o2o.api.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "o2o.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "o2o.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "o2o.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "o2o.api.throttling.AnonRateThrottle",
+        "o2o.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/min"),
@@ -264,9 +302,14 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_without_traceback": {"()": "o2o.logfilters.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # a 403 (PermissionDenied) or another 4xx is a warning without a traceback
+        "django.request": {"filters": ["client_errors_without_traceback"]},
+    },
 }
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:  # pragma: no cover - the outside world

@@ -2,15 +2,23 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from o2o.api import accounts, tenant
+from o2o.api import accounts, invitations, tenant
 
 api_v1 = [
     path("auth/token/", accounts.TokenApi.as_view(), name="auth-token"),
     path("auth/signup/", accounts.SignupApi.as_view(), name="auth-signup"),
+    path("auth/join/", accounts.JoinApi.as_view(), name="auth-join"),
     path("me/", accounts.MeApi.as_view(), name="me"),
     path("settings/", tenant.SettingsApi.as_view(), name="settings"),
     path("roles/", tenant.RoleListApi.as_view(), name="role-list"),
     path("roles/<int:role_id>/", tenant.RoleDetailApi.as_view(), name="role-detail"),
+    path("roles/invitations/", invitations.InvitationListApi.as_view(), name="role-invitation-list"),
+    path(
+        "roles/invitations/<int:invitation_id>/",
+        invitations.InvitationDetailApi.as_view(),
+        name="role-invitation-detail",
+    ),
+    path("invitations/accept/", invitations.InvitationAcceptApi.as_view(), name="invitation-accept"),
 ]
 
 urlpatterns = [
@@ -33,4 +41,5 @@ urlpatterns = [
     path("", include("o2o.portals.urls")),
 ]
 
+handler400 = "o2o.api.errors.bad_request"
 handler404 = "o2o.api.errors.not_found"

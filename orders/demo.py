@@ -38,6 +38,7 @@ from o2o.choices import Role
 from o2o.demo import DemoBrand, register_seeder
 from o2o.errors import AppError
 from o2o.models import Tenant, User
+from o2o.tenancy.rls import as_login_user
 from orders import services
 from orders.choices import Channel, Fulfilment, OrderStatus
 from orders.models import Order, OrderEvent, Refund
@@ -258,10 +259,11 @@ def _date_back(shop: Shop, order: Order, placed_at: dt.datetime) -> None:
         OrderEvent.objects.filter(tenant=tenant, order=order).order_by("at", "pk").values_list("pk", "to_status")
     )
     times: dict[str, dt.datetime] = {}
-    for index, (pk, to_status) in enumerate(events):
-        at = placed_at + STEP_AFTER[min(index, len(STEP_AFTER) - 1)] + dt.timedelta(minutes=index)
-        OrderEvent.objects.filter(tenant=tenant, pk=pk).update(at=at)
-        times[to_status] = at
+    with as_login_user():  # order events are insert-only for the application role
+        for index, (pk, to_status) in enumerate(events):
+            at = placed_at + STEP_AFTER[min(index, len(STEP_AFTER) - 1)] + dt.timedelta(minutes=index)
+            OrderEvent.objects.filter(tenant=tenant, pk=pk).update(at=at)
+            times[to_status] = at
     fresh = Order.objects.get(tenant=tenant, pk=order.pk)
     day = placed_at.astimezone(ZoneInfo(tenant.timezone)).strftime("%y%m%d")
     changes: dict[str, object] = {"created_at": placed_at, "number": f"{day}-{fresh.number.split('-', 1)[1]}"}

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
 
 from o2o.choices import Role
 from o2o.models import Tenant, User
 from o2o.services import grant_role
 from o2o.tenancy import tenant_scope
+from o2o.tokens import issue_token
 from tests import services
 
 _skipped_for: dict[str, int] = {}
@@ -133,20 +136,49 @@ def make_staff(tenant: Tenant) -> Callable[[Any, str], User]:
 
 @pytest.fixture
 def api() -> Callable[..., APIClient]:
-    """An API client signed in with a real token (or anonymous), naming the tenant in X-Tenant."""
+    """An API client signed in with a real token (or anonymous), naming the tenant in X-Tenant.
+
+    The token is issued by the login's service, once per user and test (its key is known only then).
+    """
+    keys: dict[int, str] = {}
+    issuing = threading.Lock()  # clients made in concurrent threads share their user's one token
+
+    def key_of(user: User) -> str:
+        with issuing:
+            if user.pk not in keys:
+                keys[user.pk] = issue_token(user=user)
+            return keys[user.pk]
 
     def make(user: User | None = None, tenant: Tenant | str | None = None) -> APIClient:
         client = APIClient()
         headers: dict[str, str] = {}
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            headers["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+            headers["HTTP_AUTHORIZATION"] = f"Token {key_of(user)}"
         if tenant is not None:
             headers["HTTP_X_TENANT"] = tenant if isinstance(tenant, str) else tenant.slug
         client.credentials(**headers)
         return client
 
     return make
+
+
+@pytest.fixture
+def throttle_rates(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """`throttle_rates(login="2/min")`: these scoped throttle rates, with the throttle's clock stopped
+    (the wait it answers then does not depend on how long the requests took) and an empty cache.
+
+    DRF copies the rates into the class when it is imported, so override_settings would not reach
+    them: this patches the class attribute the throttle reads.
+    """
+
+    def set_rates(**rates: str) -> None:
+        monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {**ScopedRateThrottle.THROTTLE_RATES, **rates})
+        stopped = time.time()
+        monkeypatch.setattr(ScopedRateThrottle, "timer", staticmethod(lambda: stopped))
+        cache.clear()
+
+    yield set_rates
+    cache.clear()
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from o2o.api.permissions import PUBLIC
 from o2o.choices import Role
-from o2o.models import Tenant, TenantRole, User
+from o2o.invitations import Invite, invite_to_role
+from o2o.models import RoleInvitation, Tenant, TenantRole, User
 from o2o.services import grant_role
 from o2o.tenancy import tenant_scope
 
@@ -114,8 +115,14 @@ def _foreign_hq_role(tenant: Tenant) -> TenantRole:
     return grant_role(tenant=tenant, user=user, role=Role.HQ_STAFF)
 
 
+def _foreign_invitation(tenant: Tenant) -> RoleInvitation:
+    admin = User.objects.create_user(username=f"inviter-{tenant.slug}-{User.objects.count()}", password="x-pass-99")
+    return invite_to_role(tenant=tenant, invite=Invite(role=Role.HQ_STAFF, email="someone@example.com"), by=admin)
+
+
 FOREIGN_FACTORIES: dict[type[Model], Callable[[Tenant], Model]] = {
     TenantRole: _foreign_hq_role,
+    RoleInvitation: _foreign_invitation,
 }
 
 # url name -> body naming the foreign rows' ids (given the brand's own and the foreign brand)
@@ -127,6 +134,9 @@ NO_FOREIGN_REFERENCES: dict[str, str] = {
     "settings": "the brand's own scalar settings only",
     "role-list": "names a user by username; users are global, roles are created in the caller's brand",
     "role-detail": "DELETE has no body",
+    "role-invitation-list": "a role and a phone or e-mail only",
+    "invitation-accept": "a code only; another brand's code is refused like a made-up one (test_invitations.py)",
+    "auth-join": "no body: the caller joins the brand named by the request",
 }
 
 

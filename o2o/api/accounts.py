@@ -5,21 +5,23 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from phonenumber_field.serializerfields import PhoneNumberField
-from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from o2o.api.base import PUBLIC, PublicApi, TenantApi
 from o2o.api.idempotency import idempotent
+from o2o.api.throttling import ScopedRateThrottle
 from o2o.choices import ALL_ROLES
 from o2o.errors import AppError
-from o2o.services import SignUp, sign_up_consumer
+from o2o.portals.lockout import LOCKED_OUT_DETAIL, LOCKED_OUT_STATUS, count_sign_up_attempt
+from o2o.services import SignUp, join_brand_as_consumer, sign_up_consumer
 from o2o.tenancy.request import SignedInApiRequest, TenantApiRequest
-from o2o.tenancy.selectors import list_tenants_of_user
+from o2o.tenancy.selectors import list_tenants_of_user, roles_of
+from o2o.tokens import issue_token
 
 
 class BadCredentials(AppError):
@@ -27,8 +29,24 @@ class BadCredentials(AppError):
     code = "invalid_credentials"
 
 
+class LockedOut(exceptions.APIException):
+    """The phone is locked by the log-in lockout from this address (429, with Retry-After)."""
+
+    status_code = LOCKED_OUT_STATUS
+    default_code = "locked_out"
+    default_detail = LOCKED_OUT_DETAIL
+
+    def __init__(self, *, wait: int) -> None:
+        super().__init__()
+        self.wait = wait
+
+
 class TokenApi(PublicApi):
-    """POST /api/v1/auth/token/: exchange a username and password for an API token."""
+    """POST /api/v1/auth/token/: exchange a username and password for an API token.
+
+    Each login issues a new token: tokens are stored as a digest, so an earlier key cannot be
+    given back. The user's earlier tokens stay valid (their oldest beyond the newest ten retire).
+    """
 
     throttle_classes: ClassVar[list[type]] = [ScopedRateThrottle]  # type: ignore[misc]
     throttle_scope = "login"
@@ -38,7 +56,7 @@ class TokenApi(PublicApi):
         password = serializers.CharField(max_length=128, trim_whitespace=False)
 
     class Output(serializers.Serializer):
-        token = serializers.CharField()
+        token = serializers.CharField(help_text="a new key, shown this once")
         tenants = serializers.ListField(child=serializers.SlugField(), help_text="brands where you hold a role")
 
     @extend_schema(request=Input, responses={200: Output}, auth=[])
@@ -48,22 +66,26 @@ class TokenApi(PublicApi):
         user = authenticate(request._request, **data.validated_data)
         if user is None or not user.is_active:
             raise BadCredentials("Unable to sign in with the username and password given.")
-        token, _ = Token.objects.get_or_create(user=user)
+        key = issue_token(user=user)
         tenants = [tenant.slug for tenant in list_tenants_of_user(user=user)]
-        return Response(self.Output({"token": token.key, "tenants": tenants}).data)
+        return Response(self.Output({"token": key, "tenants": tenants}).data)
 
 
 class SignupApi(TenantApi):
     """POST /api/v1/auth/signup/: a consumer joins the brand (the phone becomes the username).
 
-    Honours `Idempotency-Key`: a double-submitted sign-up creates one account and answers both.
+    The answer is the same whether or not the phone has an account already, and carries no token:
+    a new account signs in with `POST /auth/token/`; the owner of an existing one (told by SMS that
+    someone tried) signs in with their own password and joins with `POST /auth/join/`. Every
+    attempt is counted by the log-in lockout (429 `locked_out` once the phone is locked from this
+    address). Honours `Idempotency-Key`: a double-submitted sign-up creates one account.
     """
 
     allowed_roles: ClassVar = {"POST": frozenset({PUBLIC})}
     throttle_classes: ClassVar[list[type]] = [ScopedRateThrottle]  # type: ignore[misc]
     throttle_scope = "signup"
     error_responses: ClassVar = {
-        "POST": {409: "The phone is registered already, or the Idempotency-Key was used with another body"}
+        "POST": {409: "The Idempotency-Key was used with another body", 429: "Too many attempts"}
     }
 
     class Input(serializers.Serializer):
@@ -72,10 +94,8 @@ class SignupApi(TenantApi):
         name = serializers.CharField(max_length=150)
 
     class Output(serializers.Serializer):
-        id = serializers.IntegerField()
-        username = serializers.CharField()
-        name = serializers.CharField()
-        token = serializers.CharField()
+        username = serializers.CharField(help_text="the phone in E.164 form: sign in with it")
+        detail = serializers.CharField()
 
     @extend_schema(request=Input, responses={201: Output}, auth=[])
     @idempotent
@@ -83,13 +103,36 @@ class SignupApi(TenantApi):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        user = sign_up_consumer(
-            tenant=request.tenant,
-            data=SignUp(phone=values["phone"].as_e164, password=values["password"], name=values["name"]),
+        phone = values["phone"].as_e164
+        wait = count_sign_up_attempt(request._request, phone)
+        if wait is not None:
+            raise LockedOut(wait=wait)
+        sign_up_consumer(
+            tenant=request.tenant, data=SignUp(phone=phone, password=values["password"], name=values["name"])
         )
-        token, _ = Token.objects.get_or_create(user=user)
-        body = {"id": user.pk, "username": user.username, "name": user.name, "token": token.key}
-        return Response(self.Output(body).data, status=status.HTTP_201_CREATED)
+        detail = _("Sign in with this phone number and your password.")
+        return Response(self.Output({"username": phone, "detail": detail}).data, status=status.HTTP_201_CREATED)
+
+
+class JoinApi(TenantApi):
+    """POST /api/v1/auth/join/: the signed-in caller becomes a consumer of this brand (201; 200 when
+    they were one already). How a person with an account elsewhere joins after a real log-in."""
+
+    allowed_roles: ClassVar = {"POST": frozenset({PUBLIC})}
+    error_responses: ClassVar = {"POST": {401: "Not signed in"}}
+
+    class Output(serializers.Serializer):
+        tenant = serializers.SlugField()
+        roles = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(request=None, responses={200: Output, 201: Output})
+    def post(self, request: TenantApiRequest) -> Response:
+        if not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        joined = join_brand_as_consumer(tenant=request.tenant, user=request.user)
+        roles = sorted(roles_of(tenant=request.tenant, user=request.user))
+        body = self.Output({"tenant": request.tenant.slug, "roles": roles}).data
+        return Response(body, status=status.HTTP_201_CREATED if joined else status.HTTP_200_OK)
 
 
 class MeApi(TenantApi):

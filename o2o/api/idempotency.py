@@ -1,6 +1,7 @@
 """One reusable idempotency-key mechanism for POST endpoints (`@idempotent` on a view's `post`).
 
-Behaviour, per tenant and per (method, path, caller) scope:
+Behaviour, per tenant and per (method, path, caller) scope, the caller being the signed-in user or,
+for anonymous requests, the client's address (`o2o.clientip`):
 
 - No `Idempotency-Key` header: the request runs as usual.
 - A key that is empty or longer than 255 characters: 400 naming the `Idempotency-Key` field.
@@ -38,6 +39,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
+from o2o.clientip import client_ip
 from o2o.errors import Conflict, InvalidInput
 from o2o.models import IdempotencyRecord, Tenant
 from o2o.tenancy.request import TenantApiRequest
@@ -106,7 +108,9 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
         key = key.strip()
         if not key or len(key) > MAX_KEY_LENGTH:
             raise InvalidInput(HEADER, _("Give a key of 1 to %(max)d characters.") % {"max": MAX_KEY_LENGTH})
-        user_part = request.user.pk if request.user.is_authenticated else "anon"
+        # Anonymous callers are told apart by their address: two clients that happen to pick the
+        # same key must neither replay each other's answers nor block each other with a 409.
+        user_part = request.user.pk if request.user.is_authenticated else f"anon {client_ip(request._request)}"
         scope = f"{request.method} {request.path} {user_part}"[:300]
         # When the handler raises (a 4xx from a business error), the claim goes with it, since the
         # request changed nothing and may be retried with the same key. A tenant view's error

@@ -10,8 +10,9 @@ from rest_framework.response import Response
 
 from o2o.api.base import TenantApi
 from o2o.choices import HQ_ROLES, Role
-from o2o.models import Tenant, TenantRole, User
-from o2o.services import grant_role, revoke_role, update_tenant_settings
+from o2o.invitations import grant_role_to_member
+from o2o.models import Tenant, TenantRole
+from o2o.services import revoke_role, update_tenant_settings
 from o2o.tenancy.request import SignedInApiRequest
 from o2o.tenancy.selectors import get_tenant_role, list_tenant_roles
 
@@ -82,7 +83,8 @@ class RoleOutput(serializers.ModelSerializer):
 
 
 class RoleListApi(TenantApi):
-    """GET/POST /api/v1/roles/: the HQ roles of the brand; HQ admins grant them to users."""
+    """GET/POST /api/v1/roles/: the HQ roles of the brand; HQ admins grant them to people who belong
+    to the brand already (anyone else is invited: /api/v1/roles/invitations/)."""
 
     allowed_roles: ClassVar = {"GET": HQ_ADMIN, "POST": HQ_ADMIN}
     resource_model = TenantRole
@@ -99,10 +101,8 @@ class RoleListApi(TenantApi):
     def post(self, request: SignedInApiRequest) -> Response:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        user = User.objects.filter(username=data.validated_data["username"], is_active=True).first()
-        if user is None:
-            raise serializers.ValidationError({"username": ["No active user with this username."]})
-        granted = grant_role(tenant=request.tenant, user=user, role=data.validated_data["role"])
+        values = data.validated_data
+        granted = grant_role_to_member(tenant=request.tenant, username=values["username"], role=values["role"])
         return Response(RoleOutput(granted).data, status=status.HTTP_201_CREATED)
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off, get_failure_limit
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 LOCKED_OUT_STATUS = 429
+LOCKED_OUT_DETAIL = "Too many failed sign-ins: this account is locked for a while. Try again later."
 
 
 def lockout_response(
@@ -22,10 +26,28 @@ def lockout_response(
     cool_off = get_cool_off(request)
     minutes = int(cool_off.total_seconds() // 60) if cool_off else None
     if request.path.startswith("/api/"):
-        detail = "Too many failed sign-ins: this account is locked for a while. Try again later."
+        detail = LOCKED_OUT_DETAIL
         response: HttpResponse = JsonResponse({"code": "locked_out", "detail": detail}, status=LOCKED_OUT_STATUS)
         if cool_off:
             response["Retry-After"] = str(int(cool_off.total_seconds()))
         return response
     context = {"minutes": minutes, "failure_limit": get_failure_limit(request, credentials)}
     return render(request, "registration/locked_out.html", context, status=LOCKED_OUT_STATUS)
+
+
+def count_sign_up_attempt(request: HttpRequest, username: str) -> int | None:
+    """Count a sign-up for `username` from this client with the login lockout, as a failed log-in
+    is counted (a successful log-in resets it). When that username is locked from this address
+    already, counts nothing and returns the seconds to wait; else None.
+
+    Every attempt counts, for a new phone as for a known one, so the lockout tells nothing about
+    whether an account exists, and sign-up cannot go on guessing once log-in is locked.
+    """
+    if not settings.AXES_ENABLED:
+        return None
+    credentials = {"username": username}
+    if AxesProxyHandler.is_locked(request, credentials):
+        cool_off = get_cool_off(request)
+        return int(cool_off.total_seconds()) if cool_off else 0
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    return None

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("brands/", views.choose_tenant, name="choose-tenant"),
     path("brands/switch/", views.switch_tenant, name="switch-tenant"),
+    path("invitations/accept/", views.accept_invitation_page, name="accept-invitation"),
     path("home/", views.portal_home, name="portal-home"),
     path("hq/", views.hq_home, name="hq-home"),
     path("store/", views.store_home, name="store-home"),

@@ -13,10 +13,13 @@ from django.views.decorators.http import require_POST
 
 from o2o.api.permissions import PUBLIC
 from o2o.choices import HQ_ROLES, Role
+from o2o.errors import InvalidInput
+from o2o.invitations import accept_invitation, find_invitation
 from o2o.portals.access import portal_page
+from o2o.tenancy import tenant_scope
 from o2o.tenancy.middleware import SESSION_TENANT_KEY
 from o2o.tenancy.request import SignedInPortalRequest, SignedInRequest, TenantRequest
-from o2o.tenancy.selectors import list_tenant_roles, list_tenants_of_user
+from o2o.tenancy.selectors import get_active_tenant, list_tenant_roles, list_tenants_of_user
 
 
 def landing_for(roles: frozenset[str]) -> str:
@@ -87,3 +90,25 @@ def shop_home(request: TenantRequest) -> HttpResponse:
     if request.tenant is None:
         return render(request, "welcome.html", {"portal": "shop"})
     return render(request, "shop/home.html", {"portal": "shop"})
+
+
+@login_required
+def accept_invitation_page(request: SignedInRequest) -> HttpResponse:
+    """The link of an invitation (`/invitations/accept/?brand=&code=`): the signed-in person sees
+    the brand and role offered and takes it; then they work in that brand."""
+    tenant = get_active_tenant(slug=request.GET.get("brand", ""))
+    code = request.GET.get("code", "")
+    context: dict[str, object] = {"tenant": tenant, "code": code, "invitation": None}
+    if tenant is not None:
+        with tenant_scope(tenant):
+            try:
+                if request.method == "POST":
+                    accept_invitation(tenant=tenant, code=code, user=request.user)
+                    request.session[SESSION_TENANT_KEY] = tenant.slug
+                    messages.success(request, _("Welcome to %(brand)s.") % {"brand": tenant.name})
+                    return redirect("portal-home")
+                context["invitation"] = find_invitation(tenant=tenant, code=code)
+            except InvalidInput as exc:
+                context["error"] = exc.detail
+    status = 200 if context["invitation"] else 404
+    return render(request, "invitation_accept.html", context, status=status)

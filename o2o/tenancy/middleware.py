@@ -10,10 +10,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from o2o.db import first_row
-from o2o.models import Tenant
 from o2o.tenancy import tenant_scope
-from o2o.tenancy.selectors import roles_of
+from o2o.tenancy.selectors import get_active_tenant, roles_of
 
 if TYPE_CHECKING:
     from o2o.tenancy.request import TenantRequest
@@ -71,7 +69,7 @@ class TenantMiddleware:
         request.roles = RequestRoles(request)
         if slug is None:
             return self.get_response(request)
-        tenant = first_row(Tenant, "slug = %s AND is_active", [slug])  # every request: plain SQL
+        tenant = get_active_tenant(slug=slug)
         if tenant is None:
             if from_session:
                 del request.session[SESSION_TENANT_KEY]

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from o2o.db import first_row
 from o2o.errors import NotFound
 from o2o.models import Tenant, TenantRole, User
 from o2o.tenancy import user_scope
@@ -18,6 +19,11 @@ def get_tenant(*, tenant_id: int) -> Tenant:
     if tenant is None:
         raise Http404(f"No tenant {tenant_id}")
     return tenant
+
+
+def get_active_tenant(*, slug: str) -> Tenant | None:
+    """The active tenant with this slug, or None (every request asks: plain SQL, o2o.db)."""
+    return first_row(Tenant, "slug = %s AND is_active", [slug.strip().lower()]) if slug else None
 
 
 def roles_of(*, tenant: Tenant, user: User) -> frozenset[str]:

@@ -134,12 +134,11 @@ def test_anonymous_visitors_are_sent_to_the_portal_login(tenant):
 
 
 def test_the_hq_admin_grants_an_hq_role_in_their_brand_only(two_brands, hq_admin, make_user, in_tenant):
-    # given a person with no role yet
-    make_user(None, username="newcomer")
+    # given a consumer of brand A
     beta_before = roles_of_brand(two_brands[1], in_tenant)
     # when the HQ admin of brand A makes them HQ staff
     response = admin_client(two_brands[0], hq_admin).post(
-        f"{CHANGELIST}add/", {"username": "newcomer", "role": Role.HQ_STAFF}
+        f"{CHANGELIST}add/", {"username": "alpha-consumer", "role": Role.HQ_STAFF}
     )
     # then brand A has the new role, and brand B is unchanged
     assert response.status_code == 302
@@ -147,14 +146,31 @@ def test_the_hq_admin_grants_an_hq_role_in_their_brand_only(two_brands, hq_admin
     assert roles_of_brand(two_brands[0], in_tenant) == [
         ("alpha-admin", Role.HQ_ADMIN),
         ("alpha-consumer", Role.CONSUMER),
+        ("alpha-consumer", Role.HQ_STAFF),
         ("alpha-staff", Role.HQ_STAFF),
-        ("newcomer", Role.HQ_STAFF),
     ]
     assert roles_of_brand(two_brands[1], in_tenant) == beta_before
 
 
+def test_the_admin_cannot_reach_a_user_of_another_brand(two_brands, hq_admin, make_user, in_tenant):
+    # given a user of brand B only, and a user with no role anywhere
+    make_user(two_brands[1], Role.CONSUMER, username="beta-only")
+    make_user(None, username="loner")
+    before = roles_of_brand(two_brands[0], in_tenant)
+    client = admin_client(two_brands[0], hq_admin)
+    # when brand A's admin names each, and a username nobody has
+    forms = [
+        client.post(f"{CHANGELIST}add/", {"username": name, "role": Role.HQ_STAFF}).context["adminform"].form
+        for name in ("beta-only", "loner", "ghost")
+    ]
+    # then each is refused the same way, and nothing is granted
+    nobody = "Nobody in this brand has this username: invite the person by phone or e-mail instead."
+    assert [form.errors for form in forms] == [{"username": [nobody]}] * 3
+    assert roles_of_brand(two_brands[0], in_tenant) == before
+
+
 def test_only_hq_roles_can_be_granted_in_the_admin(tenant, hq_admin, make_user, in_tenant):
-    make_user(None, username="newcomer")
+    make_user(tenant, Role.CONSUMER, username="newcomer")
     before = roles_of_brand(tenant, in_tenant)
     response = admin_client(tenant, hq_admin).post(
         f"{CHANGELIST}add/", {"username": "newcomer", "role": Role.STORE_MANAGER}

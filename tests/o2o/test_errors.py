@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from o2o.choices import Role
 from o2o.models import Tenant, User
+from o2o.tenancy import tenant_scope
 
 SETTINGS = "/api/v1/settings/"
 
@@ -88,7 +89,8 @@ def test_an_unknown_brand_is_a_404_tenant_not_found(api, tenant, hq_admin):
 @pytest.mark.django_db
 def test_a_deactivated_brand_is_a_404_like_an_unknown_one(api, tenant, hq_admin):
     # given a brand that was switched off
-    Tenant.objects.filter(pk=tenant.pk).update(is_active=False)
+    with tenant_scope(tenant):  # the application updates only the brand of its scope
+        Tenant.objects.filter(pk=tenant.pk).update(is_active=False)
     # when its admin calls it
     response = api(hq_admin, tenant).get(SETTINGS)
     # then it does not exist

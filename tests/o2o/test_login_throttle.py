@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client, override_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from o2o.choices import Role
+from o2o.models import ApiToken
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("axes_on")]
 
@@ -112,7 +112,7 @@ def test_the_token_endpoint_counts_failures_and_answers_a_lockout_in_the_error_f
         "detail": "Too many failed sign-ins: this account is locked for a while. Try again later.",
     }
     assert response["Retry-After"] == "900"
-    assert Token.objects.filter(user=victim).exists() is False
+    assert ApiToken.objects.filter(user=victim).exists() is False
 
 
 def test_api_and_portal_failures_count_together(victim):

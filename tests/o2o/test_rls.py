@@ -20,7 +20,7 @@ from django.db import ProgrammingError, connection
 from o2o.choices import Role
 from o2o.models import IdempotencyRecord, TenantOwned, TenantRole, User
 from o2o.tenancy import current_tenant_id, tenant_scope, user_scope
-from o2o.tenancy.rls import POLICY_NAME
+from o2o.tenancy.rls import POLICY_NAME, USER_READ_POLICY
 from tests.services import login_session
 
 pytestmark = pytest.mark.postgres
@@ -30,6 +30,8 @@ RLS_VIOLATION = "new row violates row-level security policy"
 TENANT_QUAL = (
     "(tenant_id = ( SELECT (NULLIF(current_setting('o2o.tenant_id'::text, true), ''::text))::bigint AS \"nullif\"))"
 )
+# (name, command, USING, WITH CHECK) of a row of pg_policies
+Policy = tuple[str, str, str, str | None]
 USER_QUAL = "(user_id = ( SELECT (NULLIF(current_setting('o2o.user_id'::text, true), ''::text))::bigint AS \"nullif\"))"
 
 
@@ -93,17 +95,20 @@ def test_every_table_with_a_tenant_id_is_forced_under_a_tenant_policy():
         )
         flags = {name: (enabled, forced) for name, enabled, forced in cursor.fetchall()}
         cursor.execute(
-            "SELECT tablename, cmd, qual, with_check FROM pg_policies WHERE schemaname = 'public' AND policyname = %s",
-            [POLICY_NAME],
+            "SELECT tablename, policyname, cmd, qual, with_check FROM pg_policies "
+            "WHERE schemaname = 'public' AND tablename = ANY(%s)",
+            [sorted(tables)],
         )
-        policies = {name: (cmd, qual, check) for name, cmd, qual, check in cursor.fetchall()}
-    # then every one of them has RLS enabled and forced, and a policy for every command comparing
+        policies: dict[str, set[Policy]] = {name: set() for name in tables}
+        for name, *policy in cursor.fetchall():
+            policies[name].add(tuple(policy))
+    # then every one of them has RLS enabled and forced, and one policy for every command comparing
     # tenant_id with the setting read once per query (a sub-SELECT: an InitPlan, not a function
-    # call per row); only the roles table also lets a user read their own rows
+    # call per row); only the roles table also lets a user read (and only read) their own rows
     assert {name: flags[name] for name in tables} == dict.fromkeys(tables, (True, True))
-    expected = dict.fromkeys(tables, ("ALL", TENANT_QUAL, TENANT_QUAL))
-    expected["o2o_tenantrole"] = ("ALL", f"({TENANT_QUAL} OR {USER_QUAL})", TENANT_QUAL)
-    assert {name: policies.get(name) for name in tables} == expected
+    expected: dict[str, set[Policy]] = {name: {(POLICY_NAME, "ALL", TENANT_QUAL, TENANT_QUAL)} for name in tables}
+    expected["o2o_tenantrole"].add((USER_READ_POLICY, "SELECT", USER_QUAL, None))
+    assert policies == expected
 
 
 @pytest.mark.django_db
@@ -294,3 +299,35 @@ def test_the_user_scope_opens_no_other_tenant_table(tenant, make_user):
     assert records == 0
     with tenant_scope(tenant):
         assert IdempotencyRecord.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_user_scope_reads_but_cannot_change_the_users_roles_in_other_brands(tenant, other_tenant, make_user):
+    # given ann, HQ admin of alpha and consumer of beta
+    ann = make_user(tenant, Role.HQ_ADMIN, username="ann")
+    with tenant_scope(other_tenant):
+        in_beta = TenantRole.objects.create(tenant=other_tenant, user=ann, role=Role.CONSUMER)
+    # when alpha's scope looks for her beta role by its id
+    with tenant_scope(tenant):
+        seen_in_alpha = TenantRole.objects.filter(pk=in_beta.pk).count()
+    # and her user scope (as right after her login) reads her roles, then updates and deletes the
+    # beta one, alone and with alpha's scope open too
+    with user_scope(ann):
+        seen_in_user_scope = role_rows()
+        changed = [
+            TenantRole.objects.filter(pk=in_beta.pk).update(role=Role.HQ_ADMIN),
+            TenantRole.objects.filter(pk=in_beta.pk).delete()[0],
+        ]
+        with tenant_scope(tenant):
+            changed += [
+                TenantRole.objects.filter(pk=in_beta.pk).update(role=Role.HQ_ADMIN),
+                TenantRole.objects.filter(pk=in_beta.pk).delete()[0],
+            ]
+    # then alpha never sees it, the user scope sees both her roles but changes neither
+    assert seen_in_alpha == 0
+    assert seen_in_user_scope == [(tenant.pk, "ann", Role.HQ_ADMIN), (other_tenant.pk, "ann", Role.CONSUMER)]
+    assert changed == [0, 0, 0, 0]
+    with tenant_scope(other_tenant):
+        assert role_rows() == [(other_tenant.pk, "ann", Role.CONSUMER)]
+    with tenant_scope(tenant):
+        assert role_rows() == [(tenant.pk, "ann", Role.HQ_ADMIN)]

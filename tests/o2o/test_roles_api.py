@@ -64,11 +64,11 @@ def test_listing_roles_costs_the_same_queries_for_2_or_20_roles(
 
 
 @pytest.mark.django_db
-def test_the_hq_admin_grants_hq_staff_to_an_existing_user(
+def test_the_hq_admin_grants_hq_staff_to_someone_of_the_brand(
     api, tenant, hq_admin, make_user, in_tenant, django_assert_num_queries
 ):
-    # given a user with no role in alpha
-    newcomer = make_user(None, username="newcomer")
+    # given a consumer of alpha
+    newcomer = make_user(tenant, Role.CONSUMER, username="newcomer")
     client = api(hq_admin, tenant)
     # when the admin makes them HQ staff
     with django_assert_num_queries(12):
@@ -76,35 +76,46 @@ def test_the_hq_admin_grants_hq_staff_to_an_existing_user(
     # then the role exists and is answered
     assert response.status_code == 201
     with in_tenant(tenant):
-        granted = TenantRole.objects.select_related("user").get(user=newcomer)
+        granted = TenantRole.objects.select_related("user").get(user=newcomer, role=Role.HQ_STAFF)
     assert response.json() == role_row(granted)
-    assert roles_in(in_tenant, tenant) == [("alpha-admin", Role.HQ_ADMIN), ("newcomer", Role.HQ_STAFF)]
+    assert roles_in(in_tenant, tenant) == [
+        ("alpha-admin", Role.HQ_ADMIN),
+        ("newcomer", Role.CONSUMER),
+        ("newcomer", Role.HQ_STAFF),
+    ]
+
+
+NOBODY = "Nobody in this brand has this username: invite the person by phone or e-mail instead."
+NOT_A_MEMBER = {"code": "invalid", "detail": NOBODY, "errors": {"username": [NOBODY]}}
 
 
 @pytest.mark.django_db
-def test_granting_to_an_unknown_username_is_a_400_naming_username(api, tenant, hq_admin, in_tenant):
-    # when the admin names nobody
-    response = api(hq_admin, tenant).post(ROLES, {"username": "ghost", "role": "hq_staff"}, format="json")
-    # then username is named and no role is added
-    assert response.status_code == 400
-    assert response.json() == {
-        "code": "invalid",
-        "detail": "Invalid input: username.",
-        "errors": {"username": ["No active user with this username."]},
-    }
+def test_a_user_of_another_brand_looks_exactly_like_nobody(api, tenant, other_tenant, hq_admin, make_user, in_tenant):
+    # given a consumer of beta only, and a user with no role anywhere
+    make_user(other_tenant, Role.CONSUMER, username="beta-consumer")
+    make_user(None, username="loner")
+    client = api(hq_admin, tenant)
+    # when alpha's admin tries to give each of them, and a username nobody has, a role in alpha
+    answers = [
+        client.post(ROLES, {"username": name, "role": "hq_staff"}, format="json")
+        for name in ("beta-consumer", "loner", "ghost")
+    ]
+    # then the three answers are the same 400 naming username: nothing tells an account exists elsewhere
+    assert [(a.status_code, a.json()) for a in answers] == [(400, NOT_A_MEMBER)] * 3
     assert roles_in(in_tenant, tenant) == [("alpha-admin", Role.HQ_ADMIN)]
+    assert roles_in(in_tenant, other_tenant) == [("beta-consumer", Role.CONSUMER)]
 
 
 @pytest.mark.django_db
 def test_only_hq_roles_can_be_granted_here(api, tenant, hq_admin, make_user, in_tenant):
-    # given a user
-    make_user(None, username="newcomer")
+    # given a user of the brand
+    make_user(tenant, Role.HQ_STAFF, username="newcomer")
     # when the admin tries to make them a consumer through the HQ roles endpoint
     response = api(hq_admin, tenant).post(ROLES, {"username": "newcomer", "role": "consumer"}, format="json")
     # then role is named and nothing is granted
     assert response.status_code == 400
     assert response.json()["errors"] == {"role": ['"consumer" is not a valid choice.']}
-    assert roles_in(in_tenant, tenant) == [("alpha-admin", Role.HQ_ADMIN)]
+    assert roles_in(in_tenant, tenant) == [("alpha-admin", Role.HQ_ADMIN), ("newcomer", Role.HQ_STAFF)]
 
 
 @pytest.mark.django_db

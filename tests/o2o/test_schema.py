@@ -17,7 +17,6 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -28,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from o2o.choices import Role
 from o2o.tenancy import tenant_scope
+from o2o.tokens import issue_token
 
 OPENAPI_JSON = "application/vnd.oai.openapi+json"
 # The fuzzing budget: examples per operation, and the coverage phase (every boundary and every
@@ -135,8 +135,7 @@ def brand_with_data(db, tenant, other_tenant, hq_admin, make_user) -> dict[str, 
     make_user(other_tenant, Role.HQ_ADMIN, username="beta-admin")
     with tenant_scope(tenant):
         assert hq_admin.tenant_roles.count() == 1
-    token = Token.objects.create(user=hq_admin)
-    return {"Authorization": f"Token {token.key}", "X-Tenant": tenant.slug}
+    return {"Authorization": f"Token {issue_token(user=hq_admin)}", "X-Tenant": tenant.slug}
 
 
 @pytest.fixture

@@ -39,6 +39,18 @@ def _call(client, method: str, path: str, body: dict | None = None):
     return getattr(client, method.lower())(path, body or {}, format="json")
 
 
+# The brand is named by the X-Tenant header or by the host prefix: the walls hold both ways.
+BRAND_BY = ["header", "host"]
+
+
+def _brand_client(api, user, tenant, by: str):
+    if by == "header":
+        return api(user, tenant)
+    client = api(user, None)
+    client.defaults["HTTP_HOST"] = f"{tenant.slug}.localhost"
+    return client
+
+
 def test_the_harness_finds_the_endpoints_and_pages_it_must_cover():
     # then the walk reaches the foundation's API views and portal pages (a broken walk covers nothing)
     routes = {str(e) for e in API}
@@ -71,15 +83,27 @@ def test_an_unknown_brand_is_404(api, hq_admin, endpoint, method):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("by", BRAND_BY)
 @pytest.mark.parametrize(("endpoint", "method"), [c for c in API_CALLS if PUBLIC not in c[0].roles(c[1])], ids=_id)
-def test_anonymous_is_401_and_a_user_of_another_brand_is_403(api, tenant, other_tenant, endpoint, method):
+def test_anonymous_is_401_and_a_user_of_another_brand_is_403(api, tenant, other_tenant, endpoint, method, by):
     # given an HQ admin of the other brand only
     outsider = role_user(other_tenant, Role.HQ_ADMIN, "outsider")
     # then anonymous callers must sign in, and the outsider holds no role here
-    assert _call(api(None, tenant), method, endpoint.path()).status_code == 401
-    response = _call(api(outsider, tenant), method, endpoint.path())
+    assert _call(_brand_client(api, None, tenant, by), method, endpoint.path()).status_code == 401
+    response = _call(_brand_client(api, outsider, tenant, by), method, endpoint.path())
     assert response.status_code == 403
     assert response.json()["code"] == "no_role"
+
+
+@pytest.mark.django_db
+def test_a_header_naming_another_brand_than_the_host_is_checked_against_the_header(api, tenant, other_tenant):
+    # given an HQ admin of alpha only, calling on alpha's host while naming beta in the header
+    admin = role_user(tenant, Role.HQ_ADMIN, "alpha-only")
+    client = api(admin, other_tenant)
+    client.defaults["HTTP_HOST"] = f"{tenant.slug}.localhost"
+    # then the call is beta's, where they hold no role
+    response = client.get("/api/v1/roles/")
+    assert (response.status_code, response.json()["code"]) == (403, "no_role")
 
 
 @pytest.mark.django_db
@@ -94,8 +118,9 @@ def test_each_role_the_view_does_not_allow_is_403(api, tenant, endpoint, method)
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("by", BRAND_BY)
 @pytest.mark.parametrize(("endpoint", "method"), [c for c in API_CALLS if c[0].int_args], ids=_id)
-def test_another_brands_object_is_404_and_stays_unchanged(api, tenant, other_tenant, endpoint, method, in_tenant):
+def test_another_brands_object_is_404_and_stays_unchanged(api, tenant, other_tenant, endpoint, method, in_tenant, by):
     # given a row of the other brand, and a caller whose role may use this endpoint in its own brand
     assert endpoint.view.resource_model is not None, f"{endpoint} must name its resource_model"
     foreign = make_foreign(endpoint.view.resource_model, other_tenant)
@@ -103,7 +128,8 @@ def test_another_brands_object_is_404_and_stays_unchanged(api, tenant, other_ten
     with in_tenant(other_tenant):
         before = endpoint.view.resource_model.objects.filter(pk=foreign.pk).values().first()
     # when the caller names it
-    response = _call(api(caller, tenant), method, endpoint.path(**dict.fromkeys(endpoint.int_args, foreign.pk)))
+    path = endpoint.path(**dict.fromkeys(endpoint.int_args, foreign.pk))
+    response = _call(_brand_client(api, caller, tenant, by), method, path)
     # then it does not exist for them, and it is untouched
     assert response.status_code == 404, response.content
     assert response.json()["code"] == "not_found"
@@ -115,15 +141,16 @@ LISTS = [e for e in API if "GET" in e.methods and not e.int_args and e.view.reso
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("by", BRAND_BY)
 @pytest.mark.parametrize("endpoint", [e for e in LISTS if e.name not in SINGLE_OBJECTS], ids=_id)
-def test_a_list_never_contains_a_foreign_row(api, tenant, other_tenant, endpoint):
+def test_a_list_never_contains_a_foreign_row(api, tenant, other_tenant, endpoint, by):
     # given one row in each brand
     model = endpoint.view.resource_model
     own = make_foreign(model, tenant)
     foreign = make_foreign(model, other_tenant)
     caller = role_user(tenant, cast(str, a_permitted_role(endpoint, "GET")), "lister")
     # when the caller lists
-    response = api(caller, tenant).get(endpoint.path(), {"page_size": 500})
+    response = _brand_client(api, caller, tenant, by).get(endpoint.path(), {"page_size": 500})
     # then its own row is there and the foreign one is not
     assert response.status_code == 200
     ids = {row["id"] for row in response.json()["results"]}

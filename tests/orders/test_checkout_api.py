@@ -209,7 +209,8 @@ def test_pickup_needs_no_location_and_records_the_placing_event(brand, shopper):
 def test_the_accept_deadline_is_the_brands_accept_within_minutes(brand, shopper):
     # given a brand that gives its stores 20 minutes
     brand.tenant.accept_within_minutes = 20
-    brand.tenant.save()
+    with tenant_scope(brand.tenant):  # the application updates only the brand of its scope
+        brand.tenant.save()
     brand.store("NEAR", km=1.0, stock={brand.lamp: 1})
     # when an order is placed
     response = shopper.post("/api/v1/orders/", body(brand, (brand.lamp, 1)), format="json")
