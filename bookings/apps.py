@@ -11,6 +11,7 @@ class BookingsConfig(AppConfig):
 
         from django.db.models.signals import post_migrate
 
+        from bookings import handlers  # noqa: F401  registers the handlers of its events
         from bookings.schedules import JOBS
         from o2o.schedules import ensure_jobs_after_migrate
 

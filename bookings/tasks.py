@@ -1,4 +1,5 @@
-"""Background jobs of the bookings app: confirmations, reminders and no-shows.
+"""Background jobs of the bookings app: reminders and no-shows (and confirmations queued before
+they became the handler of `BOOKING_MADE`).
 
 Every tenant task takes `tenant_id=` and runs in that tenant's scope (`o2o.celery.tenant_task`);
 each is idempotent. The two periodic jobs have a fan-out task without a tenant that enqueues one
@@ -22,7 +23,10 @@ from o2o.models import Tenant
 
 @tenant_task()
 def send_booking_confirmation_task(*, tenant: Tenant, booking_id: int) -> None:
-    """Tell the consumer their booking is made (nothing for a booking since cancelled)."""
+    """Tell the consumer their booking is made (nothing for a booking since cancelled, or confirmed).
+
+    No longer enqueued: the confirmation is the handler of `BOOKING_MADE` (bookings/handlers.py),
+    which a broker outage does not lose. Kept for the messages an earlier release left queued."""
     services.send_booking_confirmation(tenant=tenant, booking_id=booking_id)
 
 

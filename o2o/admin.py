@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any, cast
 
 from django import forms
@@ -8,11 +9,15 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from o2o.admin_site import TenantAdmin
 from o2o.choices import HQ_ROLES, Role
 from o2o.errors import Conflict
+from o2o.events.models import Delivery
+from o2o.events.services import replay_deliveries
 from o2o.invitations import find_member, not_a_member_message
 from o2o.models import Tenant, TenantRole, User
 from o2o.services import grant_role, revoke_role
@@ -105,3 +110,54 @@ class TenantRoleAdmin(TenantAdmin):
                 revoke_role(tenant=admin_request.tenant, tenant_role=tenant_role, by=admin_request.user)
         except Conflict as exc:  # the whole delete is one transaction: nothing is revoked
             raise PermissionDenied(exc.detail) from exc
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(TenantAdmin):
+    """The deliveries of the brand's domain events to their handlers (o2o.events), read-only: a
+    failed one is shown with its error, and HQ admins replay it (a fresh round of attempts)."""
+
+    list_display = ("pk", "event_name", "handler", "status", "attempts", "next_attempt_at", "created_at", "done_at")
+    list_filter = ("status",)  # on the partial indexes of pending and failed deliveries
+    list_select_related = ("event",)
+    ordering = ("-pk",)
+    show_full_result_count = False  # the brand's deliveries grow with its orders: no COUNT(*) per page
+    fields = ("event_name", "payload", "recorded_at", "handler", "status", "attempts", "next_attempt_at", "error")
+    readonly_fields = fields
+    actions = ["replay"]
+    write_roles = frozenset({Role.HQ_ADMIN})
+
+    @admin.display(description=_("event"), ordering="event__name")
+    def event_name(self, obj: Delivery) -> str:
+        return obj.event.name
+
+    @admin.display(description=_("payload"))
+    def payload(self, obj: Delivery) -> str:
+        return json.dumps(obj.event.payload, sort_keys=True)
+
+    @admin.display(description=_("recorded at"))
+    def recorded_at(self, obj: Delivery) -> Any:
+        return obj.event.recorded_at
+
+    @admin.display(description=_("last error"))
+    def error(self, obj: Delivery) -> str:
+        return format_html("<pre>{}</pre>", obj.last_error) if obj.last_error else "-"
+
+    @admin.action(description=_("Replay the selected deliveries"), permissions=["replay"])
+    def replay(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
+        tenant = cast(AdminRequest, request).tenant
+        count = replay_deliveries(tenant=tenant, delivery_ids=queryset.values_list("pk", flat=True))
+        message = ngettext("%(count)d delivery replayed.", "%(count)d deliveries replayed.", count)
+        self.message_user(request, message % {"count": count})
+
+    def has_replay_permission(self, request: HttpRequest) -> bool:
+        return self._may_write(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

@@ -201,3 +201,6 @@ class RoleInvitation(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.role} for {self.phone or self.email}@{self.tenant_id}"
+
+
+from o2o.events.models import Delivery, Event, EventCursor  # noqa: E402, F401  the outbox (o2o.events)

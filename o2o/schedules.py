@@ -69,7 +69,17 @@ def ensure_jobs_after_migrate(sender: Any, jobs: Iterable[PeriodicJob], **kwargs
         ensure_jobs(apps, jobs)
 
 
-# The kernel's own periodic jobs (created by o2o's migration 0002 and after every migrate)
+# The sweep of the domain events (o2o.events; created by o2o's migration 0007)
+EVENTS_SWEEP = PeriodicJob(
+    name="platform: deliver domain events the after-commit path lost",
+    task="o2o.events.tasks.sweep_events_all_tenants_task",
+    every=1,
+    description="Fans out the events recorded but never fanned out (a broker outage, a process killed after "
+    "the commit) and enqueues the deliveries overdue, one sweep per active brand. Optional kwargs: "
+    "events_after_seconds, deliveries_after_seconds.",
+)
+
+# The kernel's own periodic jobs (created by o2o's migrations 0002 and 0007, and after every migrate)
 JOBS = [
     PeriodicJob(
         name="platform: purge old idempotency records",
@@ -78,4 +88,5 @@ JOBS = [
         period="days",
         description="Responses kept for Idempotency-Key replays are deleted after O2O_IDEMPOTENCY_RETENTION_HOURS.",
     ),
+    EVENTS_SWEEP,
 ]

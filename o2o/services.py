@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from o2o.choices import Role
 from o2o.errors import Conflict, InvalidInput
+from o2o.events import CONSUMER_SIGNED_UP, record_event
 from o2o.models import IdempotencyRecord, Tenant, TenantRole, User
 from o2o.notifications import Message, notify
-from o2o.signals import consumer_signed_up
 from o2o.tenancy import tenant_scope
 
 
@@ -80,8 +80,8 @@ def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User | None:
     or granted, whatever the password (sign-up never checks one), and the phone is told by SMS that
     someone tried, so that its owner signs in instead (and joins the brand with `join_brand_as_consumer`).
     Callers answer both cases alike: sign-up must not tell whether an account exists. Raises
-    InvalidInput for a weak password of a new account, with nothing created. Sends
-    `consumer_signed_up` for a new account.
+    InvalidInput for a weak password of a new account, with nothing created. Records
+    `CONSUMER_SIGNED_UP` for a new account (the members app makes them a member, after commit).
     """
     user = User(username=data.phone, phone=data.phone, name=data.name)
     if not User.objects.filter(username=data.phone).exists():
@@ -97,7 +97,7 @@ def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User | None:
             pass
         else:
             grant_role(tenant=tenant, user=user, role=Role.CONSUMER)
-            consumer_signed_up.send(sender=User, tenant=tenant, user=user)
+            record_event(tenant=tenant, name=CONSUMER_SIGNED_UP, user_id=user.pk)
             return user
     else:
         user.set_password(data.password)  # the same work as a new account's, so timing tells nothing
@@ -115,11 +115,11 @@ def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User | None:
 @transaction.atomic
 def join_brand_as_consumer(*, tenant: Tenant, user: User) -> bool:
     """A signed-in person becomes a consumer of `tenant` (their membership follows). Returns whether
-    they joined now (False: they were a consumer already). Sends `consumer_signed_up` when they join."""
+    they joined now (False: they were a consumer already). Records `CONSUMER_SIGNED_UP` when they join."""
     if TenantRole.objects.filter(tenant=tenant, user=user, role=Role.CONSUMER).exists():
         return False
     grant_role(tenant=tenant, user=user, role=Role.CONSUMER)
-    consumer_signed_up.send(sender=User, tenant=tenant, user=user)
+    record_event(tenant=tenant, name=CONSUMER_SIGNED_UP, user_id=user.pk)
     return True
 
 

@@ -12,10 +12,9 @@ class OrdersConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from o2o.schedules import ensure_jobs_after_migrate
-        from orders import receivers
+        from orders import handlers  # noqa: F401  registers the handlers of the bookings events
         from orders.schedules import JOBS
 
-        receivers.connect()
         post_migrate.connect(
             partial(ensure_jobs_after_migrate, jobs=JOBS), sender=self, weak=False, dispatch_uid="orders-jobs"
         )

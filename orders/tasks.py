@@ -31,7 +31,9 @@ def sweep_expired_orders_task(*, tenant: Tenant) -> int:
 
 @tenant_task()
 def ready_after_check_in_task(*, tenant: Tenant, booking_id: int) -> None:
-    """An experience order's customer checked in: an accepted order becomes ready. Safe twice."""
+    """An experience order's customer checked in: an accepted order becomes ready. Safe twice.
+    No longer enqueued (the handler of `BOOKING_CHECKED_IN` in orders/handlers.py does it): kept for
+    the messages an earlier release left queued."""
     services.ready_after_check_in(tenant=tenant, booking_id=booking_id)
 
 

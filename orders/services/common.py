@@ -1,5 +1,5 @@
 """What the order services share: input records, the order lock, transitions and their audit,
-order numbers, the accept deadline and the signals sent after commit."""
+order numbers and the accept deadline."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,11 +91,6 @@ def record_event(
         note=note[:300],
         by=by if by is not None and by.is_authenticated else None,
     )
-
-
-def send_on_commit(signal: Signal, **kwargs: Any) -> None:
-    """Send `signal` (sender Order) once the current transaction commits; never if it rolls back."""
-    transaction.on_commit(lambda: signal.send(sender=Order, **kwargs))
 
 
 def new_number(*, tenant: Tenant, at: dt.datetime) -> str:

@@ -11,12 +11,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from o2o import events
 from o2o.models import Tenant, User
 from orders.choices import OPEN_STATUSES, Fulfilment, OrderStatus
+from orders.events import ORDER_CANCELLED, ORDER_COMPLETED
 from orders.models import Order
 from orders.services import stock
-from orders.services.common import lock_order, now, record_event, require_status, send_on_commit
-from orders.signals import order_cancelled, order_completed
+from orders.services.common import lock_order, now, record_event, require_status
 
 # a consumer may cancel until the store has the goods ready; the store and HQ while it is open
 CONSUMER_CANCELLABLE = (OrderStatus.ROUTED, OrderStatus.ACCEPTED, OrderStatus.UNROUTABLE)
@@ -63,7 +64,7 @@ def complete_order(*, tenant: Tenant, order: Order, by: User | None) -> Order:
     """The customer has the goods: ready or accepted -> completed.
 
     The reserved stock leaves the store (off `on_hand` and `reserved` together); `completed_at`
-    is set; `order_completed` is sent after commit. Conflict (409) `illegal_transition` otherwise.
+    is set; `ORDER_COMPLETED` is recorded. Conflict (409) `illegal_transition` otherwise.
     """
     locked = lock_order(tenant=tenant, order=order)
     require_status(locked, COMPLETABLE, pgettext("order action", "complete"))
@@ -74,7 +75,7 @@ def complete_order(*, tenant: Tenant, order: Order, by: User | None) -> Order:
     locked.completed_at = now()
     locked.save(update_fields=["status", "completed_at", "updated_at"])
     record_event(tenant=tenant, order=locked, from_status=previous, by=by)
-    send_on_commit(order_completed, tenant=tenant, order=locked)
+    events.record_event(tenant=tenant, name=ORDER_COMPLETED, order_id=locked.pk)
     return locked
 
 
@@ -97,7 +98,7 @@ def cancel_order(*, tenant: Tenant, order: Order, by: User | None, as_staff: boo
     (`as_staff`) while it is open or unroutable.
 
     The stock reserved for it is released, an experience order's visit is cancelled too, and
-    `order_cancelled` is sent after commit. Conflict (409) `illegal_transition` otherwise.
+    `ORDER_CANCELLED` is recorded. Conflict (409) `illegal_transition` otherwise.
     """
     locked = lock_order(tenant=tenant, order=order)
     require_status(locked, STAFF_CANCELLABLE if as_staff else CONSUMER_CANCELLABLE, pgettext("order action", "cancel"))
@@ -111,7 +112,7 @@ def cancel_order(*, tenant: Tenant, order: Order, by: User | None, as_staff: boo
     locked.save(update_fields=["status", "cancelled_at", "accept_by", "updated_at"])
     note = reason or (_("cancelled by the store") if as_staff else _("cancelled by the customer"))
     record_event(tenant=tenant, order=locked, from_status=previous, by=by, note=note)
-    send_on_commit(order_cancelled, tenant=tenant, order=locked)
+    events.record_event(tenant=tenant, name=ORDER_CANCELLED, order_id=locked.pk)
     return locked
 
 

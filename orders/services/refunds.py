@@ -10,13 +10,14 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from o2o import events
 from o2o.errors import InvalidInput
 from o2o.models import Tenant, User
 from o2o.money import round_money
 from orders.choices import OrderStatus
+from orders.events import ORDER_REFUNDED
 from orders.models import Order, OrderLine, Refund, RefundLine
-from orders.services.common import RefundLineInput, lock_order, record_event, require_status, send_on_commit
-from orders.signals import order_refunded
+from orders.services.common import RefundLineInput, lock_order, record_event, require_status
 
 
 @transaction.atomic
@@ -27,8 +28,8 @@ def refund_order(
 
     Repeated lines are merged. A line is never refunded beyond its quantity, so the order never
     beyond its total (the database checks both). Records a Refund with its lines, raises the
-    order's `refunded_amount` and its lines' `refunded_quantity`, and sends `order_refunded`
-    after commit. Conflict (409) `illegal_transition` unless completed; InvalidInput (400) naming
+    order's `refunded_amount` and its lines' `refunded_quantity`, and records
+    `ORDER_REFUNDED`. Conflict (409) `illegal_transition` unless completed; InvalidInput (400) naming
     `lines` for a line of another order, a quantity below 1 or above what is left to refund; nothing
     is written then.
     """
@@ -79,5 +80,5 @@ def refund_order(
         by=by,
         note=_("refunded %(amount)s") % {"amount": total} + (f": {reason}" if reason else ""),
     )
-    send_on_commit(order_refunded, tenant=tenant, order=locked, refund=refund)
+    events.record_event(tenant=tenant, name=ORDER_REFUNDED, order_id=locked.pk, refund_id=refund.pk)
     return refund

@@ -46,9 +46,9 @@ def run(statement: sql.Composable) -> None:
 
 @pytest.mark.django_db
 def test_the_application_role_may_only_append_to_audit_trails_and_never_delete_a_tenant():
-    # given the audit trails: every django-simple-history table and the order events
+    # given the audit trails: every django-simple-history table, the order events and the domain events
     historical = {model._meta.db_table for model in apps.get_models() if model.__name__.startswith("Historical")}
-    assert set(insert_only_tables()) == historical | {"orders_orderevent"}
+    assert set(insert_only_tables()) == historical | {"orders_orderevent", "o2o_event"}
     assert set(insert_only_tables()) >= AUDIT_TRAILS
     # when the runtime role's privileges on every table are read from the catalog
     with superuser_cursor() as cursor:
@@ -157,9 +157,10 @@ def test_a_tenant_scope_updates_its_own_brand_only(tenant, other_tenant):
 def test_the_application_cannot_delete_a_tenant_not_even_its_own(tenant, other_tenant):
     # given two brands
     # when alpha's scope deletes beta, then itself
+    table = Tenant._meta.db_table
     for victim in (other_tenant, tenant):
-        with pytest.raises(ProgrammingError, match=f"{DENIED} o2o_tenant"), tenant_scope(tenant):
-            run(sql.SQL("DELETE FROM o2o_tenant WHERE id = {}").format(sql.Literal(victim.pk)))
+        with pytest.raises(ProgrammingError, match=f"{DENIED} {table}"), tenant_scope(tenant):
+            run(sql.SQL("DELETE FROM {} WHERE id = {}").format(sql.Identifier(table), sql.Literal(victim.pk)))
     # then both brands are there
     assert list(Tenant.objects.order_by("slug").values_list("slug", flat=True)) == ["alpha", "beta"]
 
