@@ -72,21 +72,23 @@ def fill(*, rows: int, tenants: int) -> list[int]:
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         if not cursor.fetchone()[0]:
             sys.exit("the benchmark needs DATABASE_URL to log in as a superuser (the explicit-WHERE side)")
-    from o2o.models import Tenant
+    from o2o.models import IdempotencyRecord, Tenant
+
+    table = IdempotencyRecord._meta.db_table
 
     tenant_ids = [
         Tenant.objects.using(OWNER).get_or_create(slug=slug, defaults={"name": slug.title()})[0].pk for slug in slugs
     ]
     with owner.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM o2o_idempotencyrecord WHERE tenant_id = ANY(%s)",
+            f"SELECT count(*) FROM {table} WHERE tenant_id = ANY(%s)",
             [tenant_ids],
         )
         if cursor.fetchone()[0] == per_tenant * tenants:
             return tenant_ids
         print(f"loading {per_tenant * tenants} idempotency records over {tenants} tenants ...", flush=True)
         started = time.perf_counter()
-        cursor.execute("DELETE FROM o2o_idempotencyrecord WHERE tenant_id = ANY(%s)", [tenant_ids])
+        cursor.execute(f"DELETE FROM {table} WHERE tenant_id = ANY(%s)", [tenant_ids])
         buffer = io.StringIO()
         now = datetime.now(UTC)
         for n in range(per_tenant):  # interleaved, as rows of many brands arrive in production
@@ -98,8 +100,7 @@ def fill(*, rows: int, tenants: int) -> list[int]:
                 buffer.write(f"{tenant_id}\tkey-{n:08d}\t{scope}\t{n:064x}\t{status}\t{body}\t{created}\n")
         buffer.seek(0)
         cursor.cursor.copy_expert(
-            "COPY o2o_idempotencyrecord (tenant_id, key, scope, fingerprint, status_code, response_body, created_at) "
-            "FROM STDIN",
+            f"COPY {table} (tenant_id, key, scope, fingerprint, status_code, response_body, created_at) FROM STDIN",
             buffer,
         )
     with owner.cursor() as cursor:

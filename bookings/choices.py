@@ -11,6 +11,8 @@ class BookingStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = (BookingStatus.BOOKED, BookingStatus.CHECKED_IN, BookingStatus.COMPLETED)
+# the consumer came: what a show-up rate counts as shown
+SHOWN_STATUSES = (BookingStatus.CHECKED_IN, BookingStatus.COMPLETED)
 
 
 class VisitSource(models.TextChoices):

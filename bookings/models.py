@@ -10,6 +10,7 @@ from bookings.choices import BookingStatus, VisitSource
 from catalog.models import Service
 from members.models import Member
 from o2o.models import TenantOwned, User
+from o2o.visitors import VISITOR_ID_MAX_LENGTH
 from stores.models import Store
 
 
@@ -50,7 +51,7 @@ class Booking(TenantOwned):
     check_in_code = models.CharField(_("check-in code"), max_length=12)
     name = models.CharField(_("name"), max_length=150)
     phone = models.CharField(_("phone"), max_length=32)
-    visitor_id = models.CharField(_("visitor id"), max_length=64, blank=True)
+    visitor_id = models.CharField(_("visitor id"), max_length=VISITOR_ID_MAX_LENGTH, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -99,7 +100,7 @@ class StoreVisit(TenantOwned):
 
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="visits")
     member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="visits")
-    visitor_id = models.CharField(_("visitor id"), max_length=64, blank=True)
+    visitor_id = models.CharField(_("visitor id"), max_length=VISITOR_ID_MAX_LENGTH, blank=True)
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="visit")
     source = models.CharField(_("source"), max_length=10, choices=VisitSource)
     visited_at = models.DateTimeField(_("visited at"))

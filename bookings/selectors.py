@@ -1,4 +1,5 @@
-"""Reads of the bookings app: who sees which bookings, and the stores one may book at.
+"""Reads of the bookings app: who sees which bookings, the stores one may book at, the day's
+walk-ins, and HQ's show-up rates.
 
 Visibility: HQ (admin or staff) sees every booking of the brand; a store manager or a guide sees
 their store's; anyone signed in sees their own (their membership's). Anything else, a foreign
@@ -9,18 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import django_filters
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from bookings.choices import BookingStatus
-from bookings.models import Booking
+from bookings.choices import SHOWN_STATUSES, BookingStatus, VisitSource
+from bookings.models import Booking, StoreVisit
+from catalog.models import Service
+from catalog.selectors import list_services
 from members.models import Member
 from o2o.choices import STORE_ROLES
 from o2o.days import on_days
@@ -29,7 +34,8 @@ from o2o.fields import MAX_ID, IdFilter
 from o2o.models import Tenant, User
 from o2o.tenancy.selectors import roles_of
 from stores.access import is_hq, staff_post
-from stores.models import Store
+from stores.models import Store, StoreService
+from stores.selectors import get_active_store
 
 
 def acts_for_store(
@@ -165,7 +171,140 @@ def own_membership(*, tenant: Tenant, user: User | AnonymousUser) -> Member | No
 def get_bookable_store(*, tenant: Tenant, store_id: int) -> Store:
     """An active store of the brand (no related rows loaded); NotFound for a missing, closed or
     foreign one."""
-    store = Store.objects.filter(tenant=tenant, pk=store_id, is_active=True).first()
+    store = get_active_store(tenant=tenant, store_id=store_id)
     if store is None:
         raise NotFound(_("No such store."))
     return store
+
+
+def list_bookings_between(
+    *,
+    tenant: Tenant,
+    user: User | AnonymousUser,
+    roles: Iterable[str],
+    filters: Mapping[str, Any],
+    first_day: dt.date,
+    last_day: dt.date,
+) -> QuerySet[Booking]:
+    """`list_bookings` starting on the days `first_day` to `last_day` (both included) of the
+    brand's calendar. Raises ValidationError (400) naming a bad filter."""
+    bookings = list_bookings(tenant=tenant, user=user, roles=roles, filters=filters)
+    return bookings.filter(on_days("start_at", ZoneInfo(tenant.timezone), first_day, last_day))
+
+
+def list_own_bookings(
+    *, tenant: Tenant, user: User | AnonymousUser, remembered_ids: Iterable[int]
+) -> QuerySet[Booking]:
+    """The bookings of the signed-in `user`'s membership, and those of `remembered_ids` (the ones
+    this browser made), latest first, with store and service.
+
+    `list_bookings` is asked with no roles on purpose: a consumer's pages show their own bookings
+    only, whatever else the person's roles let them see on the store or HQ pages.
+    """
+    remembered = Booking.objects.filter(tenant=tenant, pk__in=list(remembered_ids))
+    if isinstance(user, User):
+        own = list_bookings(tenant=tenant, user=user, roles=(), filters={})
+        return (own | remembered).distinct().select_related("store", "service").order_by("-start_at", "-pk")
+    return remembered.select_related("store", "service").order_by("-start_at", "-pk")
+
+
+def bookable_offerings(*, tenant: Tenant) -> QuerySet[StoreService]:
+    """The brand's offerings one may book: an active service at an open store with the `services`
+    capability."""
+    return StoreService.objects.filter(
+        tenant=tenant, store__is_active=True, store__offers_services=True, service__is_active=True
+    )
+
+
+def list_offerings(*, tenant: Tenant, service: Service) -> QuerySet[StoreService]:
+    """The bookable offerings of `service`, by store code, with the store."""
+    return (
+        bookable_offerings(tenant=tenant).filter(service=service).select_related("store").order_by("store__code", "pk")
+    )
+
+
+def list_offered_services(*, tenant: Tenant) -> list[Service]:
+    """The brand's active services (by name) with one bookable offering at least."""
+    offered = set(bookable_offerings(tenant=tenant).values_list("service_id", flat=True))
+    active = list_services(tenant=tenant, filters={}, include_inactive=False)
+    return [service for service in active if service.pk in offered]
+
+
+def list_walk_ins(*, tenant: Tenant, store: Store, day: dt.date) -> QuerySet[StoreVisit]:
+    """The walk-in visits of `store` on `day` (its own calendar), in time order, with the member."""
+    return (
+        StoreVisit.objects.filter(
+            on_days("visited_at", ZoneInfo(store.timezone), day, day),
+            tenant=tenant,
+            store=store,
+            source=VisitSource.WALK_IN,
+        )
+        .select_related("member")
+        .order_by("visited_at", "pk")
+    )
+
+
+# --- HQ's show-up rates -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateRow:
+    """Show-ups over a period: `shown` = checked in or completed; the rate is shown / (shown + no-shows)."""
+
+    key: int
+    label: str
+    shown: int
+    no_shows: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        """The show-up rate as a percentage with one decimal (half up), None without a show-up or no-show."""
+        total = self.shown + self.no_shows
+        if not total:
+            return None
+        return (Decimal(self.shown * 100) / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ShowUpRates:
+    by_store: list[RateRow]
+    by_service: list[RateRow]
+    total: RateRow
+
+    @classmethod
+    def none(cls) -> ShowUpRates:
+        """The rates of no booking at all."""
+        return cls([], [], RateRow(0, _("All"), 0, 0))
+
+
+def show_up_rates(*, tenant: Tenant, bookings: QuerySet[Booking]) -> ShowUpRates:
+    """The show-up rate per store and per service of `bookings` (a filtered queryset), in ONE
+    aggregate query grouped by (store, service), rolled up here. Bookings neither shown nor
+    no-show (booked, cancelled) do not count."""
+    grouped = (
+        bookings.filter(tenant=tenant, status__in=(*SHOWN_STATUSES, BookingStatus.NO_SHOW))
+        .order_by()
+        .values("store_id", "store__code", "store__name", "service_id", "service__name")
+        .annotate(
+            shown=Count("pk", filter=Q(status__in=SHOWN_STATUSES)),
+            no_shows=Count("pk", filter=Q(status=BookingStatus.NO_SHOW)),
+        )
+    )
+    stores: dict[int, list[Any]] = {}
+    services: dict[int, list[Any]] = {}
+    for row in grouped:
+        store = stores.setdefault(row["store_id"], [f"{row['store__code']} {row['store__name']}", 0, 0])
+        service = services.setdefault(row["service_id"], [row["service__name"], 0, 0])
+        for target in (store, service):
+            target[1] += row["shown"]
+            target[2] += row["no_shows"]
+
+    def rows(table: dict[int, list[Any]]) -> list[RateRow]:
+        return sorted((RateRow(key, *values) for key, values in table.items()), key=lambda r: (r.label, r.key))
+
+    by_store = rows(stores)
+    return ShowUpRates(
+        by_store=by_store,
+        by_service=rows(services),
+        total=RateRow(0, _("All"), sum(r.shown for r in by_store), sum(r.no_shows for r in by_store)),
+    )

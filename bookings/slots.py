@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from bookings.models import SlotOccupancy
+from bookings.selectors import bookable_offerings
 from catalog.models import Service
 from o2o.errors import InvalidInput
 from o2o.models import Tenant
@@ -245,14 +246,8 @@ def find_offering(
     """The offering of an active service at an active store with the `services` capability, with
     its store and service (and with `taken_at`, the places taken then), in one query; None when
     there is none (or either is another brand's)."""
-    queryset = StoreService.objects.filter(
-        tenant=tenant,
-        store_id=store_id,
-        service_id=service_id,
-        store__is_active=True,
-        store__offers_services=True,
-        service__is_active=True,
-    ).select_related("store", "service")
+    queryset = bookable_offerings(tenant=tenant).filter(store_id=store_id, service_id=service_id)
+    queryset = queryset.select_related("store", "service")
     if taken_at is not None:
         queryset = _with_taken(queryset, tenant=tenant, taken_at=taken_at)
     return queryset.first()

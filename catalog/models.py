@@ -1,7 +1,6 @@
 """The brand's catalog: categories, products and their SKUs, regional prices, bookable services."""
 
 from decimal import Decimal
-from typing import TypedDict
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -10,17 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from o2o.models import TenantOwned
+from o2o.money import MONEY
 
-
-class MoneyOptions(TypedDict):
-    """The keyword arguments of a price's DecimalField (typed, so that `**MONEY` is checked)."""
-
-    max_digits: int
-    decimal_places: int
-    validators: list[MinValueValidator]
-
-
-MONEY: MoneyOptions = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]  # a price may be zero (a free service), never below
 
 
 class Category(TenantOwned):
@@ -61,7 +52,7 @@ class Sku(TenantOwned):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
     code = models.CharField(_("code"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
-    price = models.DecimalField(_("price"), **MONEY)
+    price = models.DecimalField(_("price"), **MONEY, validators=NOT_NEGATIVE)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
@@ -82,7 +73,7 @@ class RegionalPrice(TenantOwned):
 
     region = models.CharField(_("region"), max_length=64)
     sku = models.ForeignKey(Sku, on_delete=models.CASCADE, related_name="regional_prices")
-    price = models.DecimalField(_("price"), **MONEY)
+    price = models.DecimalField(_("price"), **MONEY, validators=NOT_NEGATIVE)
     history = HistoricalRecords()
 
     class Meta:
@@ -102,7 +93,7 @@ class Service(TenantOwned):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), validators=[MinValueValidator(5)])
-    price = models.DecimalField(_("price"), **MONEY)
+    price = models.DecimalField(_("price"), **MONEY, validators=NOT_NEGATIVE)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

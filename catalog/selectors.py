@@ -16,7 +16,6 @@ from typing import Any
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from catalog.models import Category, Product, RegionalPrice, Service, Sku
@@ -211,48 +210,45 @@ def regional_price_grid(
     return {(sku_id, region): price for sku_id, region, price in rows.values_list("sku_id", "region", "price")}
 
 
-def price_for(*, tenant: Tenant, sku: Sku, region: str | None) -> Decimal:
-    """The price of `sku` in `region` (rules.md 1.7): the region's price, else the SKU's price.
-
-    The same online and in store. `region` is the fulfilling store's price region; None or "" means
-    no region, hence the SKU's price. One query at most.
-    """
-    if region:
-        regional = (
-            RegionalPrice.objects.filter(tenant=tenant, sku_id=sku.pk, region=region)
-            .values_list("price", flat=True)
-            .first()
-        )
-        if regional is not None:
-            return regional
-    return sku.price
-
-
-def prices_for(*, tenant: Tenant, sku_ids: Iterable[int], region: str | None) -> dict[int, Decimal]:
-    """The price of each SKU of `sku_ids` in `region` (rules.md 1.7), by SKU id, in one query.
-
-    Ids that are not the brand's SKUs are left out of the result: the caller decides whether that
-    is an error. Inactive SKUs are priced too (selling them or not is the caller's rule).
-    """
-    regional = RegionalPrice.objects.filter(tenant=tenant, sku_id=OuterRef("pk"), region=region or "").values("price")
-    rows = (
-        Sku.objects.filter(tenant=tenant, pk__in=list(sku_ids))
-        .annotate(effective_price=Coalesce(Subquery(regional[:1]), "price"))
-        .values_list("pk", "effective_price")
-    )
-    return dict(rows)
-
-
 @dataclass(frozen=True)
 class PriceBook:
-    """The prices of some SKUs in every region, for pricing them once the region is known (the
-    fulfilling store's, after routing): rules.md 1.7, as `prices_for`."""
+    """The prices of some SKUs, and their regional prices: rules.md 1.7 in one place.
+
+    The price of a SKU in a region is the region's price when one is set, else the SKU's own price;
+    the same online and in store. The region is the fulfilling store's price region (known only
+    after routing, at checkout); None or "" means no region, hence the SKU's own price.
+    """
 
     base: Mapping[int, Decimal]  # sku id -> the SKU's own price
     regional: Mapping[tuple[int, str], Decimal]  # (sku id, region) -> the region's price
 
     def price(self, sku_id: int, region: str | None) -> Decimal:
         return self.regional.get((sku_id, region or ""), self.base[sku_id])
+
+
+def price_for(*, tenant: Tenant, sku: Sku, region: str | None) -> Decimal:
+    """The price of `sku` in `region` (`PriceBook.price`). One query at most."""
+    regional = regional_price_grid(tenant=tenant, sku_ids=[sku.pk], regions=[region]) if region else {}
+    return PriceBook(base={sku.pk: sku.price}, regional=regional).price(sku.pk, region)
+
+
+def prices_for(*, tenant: Tenant, sku_ids: Iterable[int], region: str | None) -> dict[int, Decimal]:
+    """The price of each SKU of `sku_ids` in `region` (`PriceBook.price`), by SKU id, in one query.
+
+    Ids that are not the brand's SKUs are left out of the result: the caller decides whether that
+    is an error. Inactive SKUs are priced too (selling them or not is the caller's rule).
+    """
+    regional = RegionalPrice.objects.filter(tenant=tenant, sku_id=OuterRef("pk"), region=region or "").values("price")
+    rows = list(
+        Sku.objects.filter(tenant=tenant, pk__in=list(sku_ids))
+        .annotate(regional_price=Subquery(regional[:1]))
+        .values_list("pk", "price", "regional_price")
+    )
+    book = PriceBook(
+        base={pk: price for pk, price, _regional in rows},
+        regional={(pk, region or ""): price for pk, _base, price in rows if price is not None},
+    )
+    return {pk: book.price(pk, region) for pk in book.base}
 
 
 def skus_on_sale(*, tenant: Tenant, sku_ids: Iterable[int]) -> tuple[dict[int, Sku], PriceBook]:
@@ -264,7 +260,7 @@ def skus_on_sale(*, tenant: Tenant, sku_ids: Iterable[int]) -> tuple[dict[int, S
         sku.pk: sku
         for sku in Sku.objects.raw(
             "SELECT s.id, s.tenant_id, s.product_id, s.code, s.name, s.price, s.is_active "  # noqa: S608
-            "FROM catalog_sku s JOIN catalog_product p ON p.id = s.product_id "
+            f"FROM {Sku._meta.db_table} s JOIN {Product._meta.db_table} p ON p.id = s.product_id "
             f"WHERE s.tenant_id = %s AND s.id IN {skus_in} AND s.is_active AND p.is_active",
             [tenant.pk, *ids],
         )
@@ -273,7 +269,7 @@ def skus_on_sale(*, tenant: Tenant, sku_ids: Iterable[int]) -> tuple[dict[int, S
     regional = {
         (row.sku_id, row.region): row.price
         for row in RegionalPrice.objects.raw(
-            "SELECT id, sku_id, region, price FROM catalog_regionalprice "  # noqa: S608
+            f"SELECT id, sku_id, region, price FROM {RegionalPrice._meta.db_table} "  # noqa: S608
             f"WHERE tenant_id = %s AND sku_id IN {skus_in}",
             [tenant.pk, *ids],
         )

@@ -10,10 +10,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from members.models import GuideBinding, Member, ServedBy
-from members.selectors import list_store_choices
 from members.services import MembershipChanges, update_membership
 from o2o.admin_site import TenantAdmin, TenantInline
 from o2o.tenancy.request import AdminRequest
+from stores.selectors import list_active_stores
 
 
 class ServedByInline(TenantInline):
@@ -68,7 +68,7 @@ class MemberAdmin(TenantAdmin):
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "home_store" and field is not None:
-            field.queryset = list_store_choices(tenant=cast(AdminRequest, request).tenant)
+            field.queryset = list_active_stores(tenant=cast(AdminRequest, request).tenant)
         return field
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:

@@ -11,7 +11,7 @@ from o2o.demo import BRANDS, DemoBrand, register_seeder
 from o2o.demo.kernel import demo_user
 from o2o.models import Tenant
 from o2o.services import grant_role
-from stores.models import Store
+from stores.selectors import list_active_stores
 
 MEMBERS_PER_BRAND = 40
 ACCOUNTS_PER_BRAND = 3  # the first members also have a consumer account (username = phone)
@@ -32,7 +32,7 @@ def demo_name(number: int) -> str:
 
 @register_seeder(30, "members")
 def seed_members(tenant: Tenant, brand: DemoBrand) -> None:
-    stores = list(Store.objects.filter(tenant=tenant, is_active=True).order_by("code"))
+    stores = list(list_active_stores(tenant=tenant))
     for number in range(1, MEMBERS_PER_BRAND + 1):
         phone, name = demo_phone(brand, number), demo_name(number)
         user = None

@@ -32,7 +32,6 @@ from o2o.errors import NotFound
 from o2o.fields import IdFilter
 from o2o.models import Tenant, User
 from stores.access import is_hq, staff_post
-from stores.models import Store
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -181,13 +180,3 @@ def member_view(member: Member) -> MemberView:
         joined_at=member.joined_at,
         masked=masked,
     )
-
-
-def list_store_choices(*, tenant: Tenant) -> QuerySet[Store]:
-    """The brand's active stores, by code: what a member may pick as home store, and list filters."""
-    return Store.objects.filter(tenant=tenant, is_active=True).order_by("code")
-
-
-def get_active_store(*, tenant: Tenant, store_id: int) -> Store | None:
-    """The brand's active store with this id, or None (missing, inactive or another brand's alike)."""
-    return list_store_choices(tenant=tenant).filter(pk=store_id).first()

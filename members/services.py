@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member, ServedBy
-from members.selectors import get_active_store
 from o2o.errors import InvalidInput, NotFound
 from o2o.models import Tenant, User
 from stores.models import Store
+from stores.selectors import get_active_store
 
 DEFAULT_PHONE_REGION = "CN"
 

@@ -10,11 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from members.models import Member
-from members.selectors import list_members, list_store_choices, member_view
+from members.selectors import list_members, member_view
 from o2o.choices import Role
 from o2o.portals.access import portal_page
 from o2o.tenancy.request import SignedInPortalRequest
 from stores.access import staff_post
+from stores.selectors import list_active_stores
 
 PAGE_SIZE = 50
 
@@ -32,7 +33,7 @@ def _member_list_context(request: SignedInPortalRequest) -> dict[str, Any]:
         "page": page,
         "rows": [{"member": member_view(member), "home_store": member.home_store} for member in page],
         "errors": errors,
-        "stores": list_store_choices(tenant=request.tenant),
+        "stores": list_active_stores(tenant=request.tenant),
         "filters": {key: request.GET.get(key, "") for key in ("q", "home_store", "served")},
     }
 

@@ -1,4 +1,4 @@
-"""Money helpers: one rounding rule and one largest-remainder split (rules.md 5.3).
+"""Money: how an amount is stored, one rounding rule and one largest-remainder split (rules.md 5.3).
 
 Amounts are Decimal, never float. Rounding is half-up to the currency's minor unit, applied once at
 the last step of a statement line.
@@ -9,9 +9,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 CENT = Decimal("0.01")
+
+
+class MoneyOptions(TypedDict):
+    """The keyword arguments of an amount's DecimalField (typed, so that `**MONEY` is checked)."""
+
+    max_digits: int
+    decimal_places: int
+
+
+# every amount and price: DecimalField(**MONEY), and serializers.DecimalField(**MONEY) in the API
+MONEY: MoneyOptions = {"max_digits": 14, "decimal_places": 2}
+# the largest amount a MONEY field holds: 999999999999.99
+MAX_AMOUNT = Decimal((0, (9,) * MONEY["max_digits"], -MONEY["decimal_places"]))
 K = TypeVar("K")
 
 Weight = Decimal | int | Fraction

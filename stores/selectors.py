@@ -116,6 +116,17 @@ def contract_in_force(store: Store) -> StoreContract | None:
     return versions[0] if versions else None
 
 
+def list_active_stores(*, tenant: Tenant) -> QuerySet[Store]:
+    """The brand's open stores, by code: what a member may pick as home store, what list filters
+    offer, where demo data goes."""
+    return Store.objects.filter(tenant=tenant, is_active=True).order_by("code")
+
+
+def get_active_store(*, tenant: Tenant, store_id: int) -> Store | None:
+    """The brand's open store with this id, or None (missing, closed or another brand's alike)."""
+    return list_active_stores(tenant=tenant).filter(pk=store_id).first()
+
+
 def get_store(*, tenant: Tenant, store_id: int) -> Store:
     """One store of the brand (active or not), with its territory; NotFound for a missing or foreign one."""
     store = Store.objects.filter(tenant=tenant, pk=store_id).prefetch_related("territory").first()

@@ -1,10 +1,17 @@
-"""Reading server-rendered pages in tests: the elements marked `data-testid`, with their text."""
+"""Server-rendered pages in tests: a browser of the brand (`client_for`), the elements marked
+`data-testid` with their text, and the queries a page costs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from o2o.models import Tenant, User
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -62,3 +69,18 @@ def text(response: Any, testid: str) -> str:
     found = texts(response, testid)
     assert len(found) == 1, f"{len(found)} elements {testid!r}"
     return found[0]
+
+
+def client_for(tenant: Tenant, user: User | None = None, *, host: str | None = None, **extra: Any) -> Client:
+    """A browser on the brand's host (`<slug>.localhost`, or `host`), signed in as `user` if given."""
+    client = Client(HTTP_HOST=host or f"{tenant.slug}.localhost", **extra)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def queries_for(client: Client, path: str, params: dict[str, Any] | None = None) -> int:
+    """How many queries a GET of `path` costs (it must answer 200)."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path, params or {}).status_code == 200
+    return len(captured.captured_queries)

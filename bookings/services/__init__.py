@@ -6,7 +6,8 @@
 
 Every state change locks the booking (`select_for_update`) and checks its status first: an illegal
 transition is a 409 `illegal_transition` and changes nothing; a refusal because of the clock is a
-409 `too_late` or `too_early`. Notifications and signals go out after commit.
+409 `too_late` or `too_early`, by the clock rules of `bookings.rules`. Domain events (`bookings.events`)
+are recorded with the change and delivered after commit; notifications are their handlers'.
 """
 
 from bookings.services.booking import (
@@ -19,17 +20,15 @@ from bookings.services.booking import (
     reschedule_booking,
 )
 from bookings.services.jobs import mark_no_shows, send_booking_confirmation, send_due_reminders
-from bookings.services.visits import CHECK_IN_FROM, check_in, end_of_local_day, mark_no_show, record_walk_in
+from bookings.services.visits import check_in, mark_no_show, record_walk_in
 
 __all__ = [
-    "CHECK_IN_FROM",
     "CODE_ALPHABET",
     "CODE_LENGTH",
     "book_offering",
     "book_visit",
     "cancel_booking",
     "check_in",
-    "end_of_local_day",
     "mark_no_show",
     "mark_no_shows",
     "new_check_in_code",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from bookings.choices import BookingStatus
 from bookings.models import Booking, ReminderSent
+from bookings.rules import no_show_grace
 from o2o.models import Tenant
 from o2o.notifications import Message, notify
 from stores.models import Store
@@ -128,7 +129,7 @@ def mark_no_shows(*, tenant: Tenant, now: dt.datetime | None = None) -> int:
     beside a check-in (the UPDATE waits for the booking's lock and re-checks the status).
     """
     now = now or timezone.now()
-    cutoff = now - dt.timedelta(minutes=tenant.no_show_grace_minutes)
+    cutoff = now - no_show_grace(tenant=tenant)
     return Booking.objects.filter(tenant=tenant, status=BookingStatus.BOOKED, end_at__lte=cutoff).update(
         status=BookingStatus.NO_SHOW
     )

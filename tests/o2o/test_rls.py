@@ -153,7 +153,7 @@ def test_with_no_tenant_scope_a_tenant_table_reads_as_empty(tenant, other_tenant
     make_user(tenant, Role.HQ_ADMIN, Role.HQ_STAFF, username="ann")
     make_user(other_tenant, Role.CONSUMER, username="bob")
     with superuser_cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM o2o_tenantrole")
+        cursor.execute(f"SELECT count(*) FROM {TenantRole._meta.db_table}")
         assert cursor.fetchone() == (3,)
     # when the application reads the table outside any tenant scope, with no filter
     rows = role_rows()

@@ -233,7 +233,7 @@ def test_concurrent_stock_takes_and_reservations_never_leave_on_hand_below_reser
     with tenant_scope(tenant):
         rows = list(Stock.objects.filter(store=store).values_list("on_hand", "reserved"))
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM stores_stock WHERE reserved > on_hand OR on_hand < 0")
+            cursor.execute(f"SELECT count(*) FROM {Stock._meta.db_table} WHERE reserved > on_hand OR on_hand < 0")
             assert cursor.fetchone()[0] == 0
     assert all(0 <= reserved <= on_hand for on_hand, reserved in rows)
     assert sum(1 for o in outcomes if o == "reserved") == rows[0][1] == rows[1][1]

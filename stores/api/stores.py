@@ -1,104 +1,25 @@
-"""The stores API (`api.md`, Catalog and stores; Bookings: a store's services).
-
-Who sees and does what:
-- a store's public face (`GET /stores/`, `/stores/{id}/`, `/stores/{id}/services/`) is readable
-  by anyone, signed in or not; inactive stores are listed for HQ only;
-- HQ (admin and staff) creates, edits and deletes stores, creates staff, sets anything;
-- a store's `contract` (commercial terms between HQ and the store's operator) is shown to HQ and
-  to that store's manager; everyone else gets `contract: null`;
-- stock: HQ and the store's own staff read it; HQ and the store's own manager set it. The store
-  itself is public, so another store's manager (or guide) gets a 403 on its stock, not a 404;
-- staff: HQ and the store's own manager list them; HQ creates them.
-A store of another brand is a 404, like a missing one, whatever the caller's role.
-"""
+"""The stores themselves: list (by distance with `?near=`), create, read, edit, delete; their contracts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import partial
 from typing import Any, ClassVar
 
-from django.http import HttpResponse
-from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_field,
-    inline_serializer,
-)
-from phonenumber_field.serializerfields import PhoneNumberField
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound as DrfNotFound
-from rest_framework.parsers import MultiPartParser
-from rest_framework.renderers import JSONRenderer
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from catalog.api import ImportErrorBody  # the same error shape as the products import
-from o2o.api.base import PUBLIC, TenantApi
+from o2o.api.base import TenantApi
 from o2o.api.pagination import Pagination
-from o2o.api.parsers import FormParser
-from o2o.choices import HQ_ROLES, STORE_ROLES, Role
-from o2o.errors import Forbidden
-from o2o.fields import MAX_ID, AsciiDecimalField, id_field, quantity_field
+from o2o.fields import MAX_ID, AsciiDecimalField
 from o2o.tenancy.request import TenantApiRequest
-from stores import imports, selectors, services
-from stores.access import can_manage_store, is_hq, managed_store_id, visible_store_ids
-from stores.choices import Capability, StaffRole, StoreKind
-from stores.models import Stock, Store, StoreService, StoreStaff
-
-EVERYONE = frozenset({PUBLIC})
-HQ = frozenset(HQ_ROLES)
-HQ_AND_MANAGER = HQ | {Role.STORE_MANAGER}
-HQ_AND_STORE_STAFF = HQ | STORE_ROLES
-
-
-# --- who sees what ----------------------------------------------------------------------------
-
-
-def _contract_store_ids(request: TenantApiRequest) -> set[int] | None:
-    """The stores whose contract the caller may see: None for every store (HQ)."""
-    roles = request.roles.names
-    if is_hq(roles):
-        return None
-    managed = managed_store_id(tenant=request.tenant, user=request.user, roles=roles)
-    return {managed} if managed is not None else set()
-
-
-def _require_manager_of(request: TenantApiRequest, store: Store) -> None:
-    if not can_manage_store(tenant=request.tenant, user=request.user, roles=request.roles.names, store=store):
-        raise Forbidden(_("Only HQ and this store's manager may do this."))
-
-
-def _require_staff_of(request: TenantApiRequest, store: Store) -> None:
-    visible = visible_store_ids(tenant=request.tenant, user=request.user, roles=request.roles.names)
-    if visible is not None and store.pk not in visible:
-        raise Forbidden(_("Only HQ and this store's staff may see this."))
-
-
-def _validate_rows(serializer_class: type[serializers.Serializer], data: Any) -> list[dict[str, Any]]:
-    """Validate a JSON array of rows; errors name the field, e.g. {"sku": ["row 2: ..."]}."""
-    if not isinstance(data, list) or not data:
-        raise serializers.ValidationError({"non_field_errors": ["Send a non-empty JSON array of rows."]})
-    rows: list[dict[str, Any]] = []
-    errors: dict[str, list[str]] = {}
-    for number, item in enumerate(data, start=1):
-        row = serializer_class(data=item)
-        if row.is_valid():
-            rows.append(dict(row.validated_data))
-            continue
-        detail = row.errors if isinstance(row.errors, Mapping) else {"non_field_errors": row.errors}
-        for field, messages in detail.items():
-            errors.setdefault(field, []).extend(f"row {number}: {message}" for message in messages)
-    if errors:
-        raise serializers.ValidationError(errors)
-    return rows
-
-
-# --- output -----------------------------------------------------------------------------------
+from stores import selectors, services
+from stores.access import is_hq
+from stores.api.common import EVERYONE, HQ, HQ_AND_MANAGER, contract_store_ids, require_manager_of
+from stores.choices import Capability, StoreKind
+from stores.models import Store
 
 
 class ContractOutput(serializers.Serializer):
@@ -161,40 +82,6 @@ class NearStoreOutput(StoreOutput):
     )
 
 
-class StaffOutput(serializers.ModelSerializer):
-    username = serializers.CharField(source="user.username")
-    name = serializers.CharField(source="user.name")
-    phone = serializers.CharField(source="user.phone")
-    active = serializers.BooleanField(source="is_active")
-
-    class Meta:
-        model = StoreStaff
-        fields = ["id", "user", "username", "name", "phone", "role", "code", "store", "active", "created_at"]
-
-
-class StockOutput(serializers.ModelSerializer):
-    sku_code = serializers.CharField(source="sku.code")
-    sku_name = serializers.CharField(source="sku.name")
-    available = serializers.IntegerField()
-
-    class Meta:
-        model = Stock
-        fields = ["sku", "sku_code", "sku_name", "on_hand", "reserved", "available", "updated_at"]
-
-
-class StoreServiceOutput(serializers.ModelSerializer):
-    service_name = serializers.CharField(source="service.name")
-    duration_minutes = serializers.IntegerField(source="service.duration_minutes")
-    price = serializers.DecimalField(source="service.price", max_digits=14, decimal_places=2)
-
-    class Meta:
-        model = StoreService
-        fields = ["service", "service_name", "duration_minutes", "price", "capacity"]
-
-
-# --- input ------------------------------------------------------------------------------------
-
-
 class ContractInput(serializers.Serializer):
     """Terms left out are kept from the version in force (or, for a new store, its kind's defaults)."""
 
@@ -230,12 +117,9 @@ class StoreInput(serializers.Serializer):
     contract = ContractInput(required=False)
 
 
-STORE_FIELDS = [name for name in StoreInput().fields if name != "contract"]
-
-
 def _store_output(request: TenantApiRequest, store: Store) -> dict[str, Any]:
     """One store (fetched afresh, with its territory and the contract in force today) as output."""
-    visible = _contract_store_ids(request)
+    visible = contract_store_ids(request)
     store = selectors.get_store(tenant=request.tenant, store_id=store.pk)
     if visible is None or store.pk in visible:
         today = selectors.tenant_today(tenant=request.tenant)
@@ -283,7 +167,7 @@ class StoreListApi(TenantApi):
         filters["has_stock"] = request.query_params.get("has_stock", "")
         hq = is_hq(request.roles.names)
         filters["active"] = request.query_params.get("active", "") if hq else "true"
-        context = {"contract_store_ids": _contract_store_ids(request)}
+        context = {"contract_store_ids": contract_store_ids(request)}
         if "near" in request.query_params:
             return self._near(request, filters, context)
         stores = selectors.list_stores(tenant=request.tenant, filters=filters)
@@ -408,164 +292,5 @@ class StoreContractsApi(TenantApi):
     @extend_schema(responses={200: ContractOutput(many=True)})
     def get(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
-        _require_manager_of(request, store)
+        require_manager_of(request, store)
         return self.paginate(selectors.list_contracts(tenant=request.tenant, store=store), ContractOutput)
-
-
-# --- staff, stock, services -------------------------------------------------------------------
-
-
-class StoreStaffApi(TenantApi):
-    """GET /api/v1/stores/{id}/staff/ (HQ, that store's manager); POST (HQ) creates an account and post."""
-
-    allowed_roles: ClassVar = {"GET": HQ_AND_MANAGER, "POST": HQ}
-    resource_model = Store
-    error_responses: ClassVar = {"POST": {409: "The store is inactive"}}
-
-    class Input(serializers.Serializer):
-        username = serializers.CharField(max_length=150)
-        password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
-        name = serializers.CharField(max_length=150)
-        phone = PhoneNumberField(required=False, allow_blank=True)
-        role = serializers.ChoiceField(choices=StaffRole.choices)
-
-    @extend_schema(responses={200: StaffOutput(many=True)})
-    def get(self, request: TenantApiRequest, store_id: int) -> Response:
-        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
-        _require_manager_of(request, store)
-        return self.paginate(selectors.list_staff(tenant=request.tenant, store=store), StaffOutput)
-
-    @extend_schema(request=Input, responses={201: StaffOutput})
-    def post(self, request: TenantApiRequest, store_id: int) -> Response:
-        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        values["phone"] = str(values.get("phone") or "")
-        staff = services.create_staff(tenant=request.tenant, store=store, **values)
-        return Response(StaffOutput(staff).data, status=status.HTTP_201_CREATED)
-
-
-class StoreStockApi(TenantApi):
-    """GET /api/v1/stores/{id}/stock/ (HQ, that store's staff); PUT `[{sku, on_hand}]` (HQ, its manager).
-
-    PUT sets the rows named (others unchanged), all or nothing, and answers them; an on-hand below
-    what is reserved for open orders is a 409 naming the SKU, with nothing changed.
-    """
-
-    allowed_roles: ClassVar = {"GET": HQ_AND_STORE_STAFF, "PUT": HQ_AND_MANAGER}
-    resource_model = Store
-    error_responses: ClassVar = {"PUT": {409: "On hand below reserved (names the SKU)"}}
-
-    class Input(serializers.Serializer):
-        sku = id_field()
-        on_hand = quantity_field(min_value=0, max_value=2_000_000_000)
-
-    @extend_schema(responses={200: StockOutput(many=True)})
-    def get(self, request: TenantApiRequest, store_id: int) -> Response:
-        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
-        _require_staff_of(request, store)
-        return self.paginate(selectors.list_stock(tenant=request.tenant, store=store), StockOutput)
-
-    @extend_schema(request=Input(many=True), responses={200: StockOutput(many=True)})
-    def put(self, request: TenantApiRequest, store_id: int) -> Response:
-        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
-        _require_manager_of(request, store)
-        rows = _validate_rows(self.Input, request.data)
-        levels = [services.StockLevel(sku_id=row["sku"], on_hand=row["on_hand"]) for row in rows]
-        written = services.set_stock(tenant=request.tenant, store=store, levels=levels)
-        stock = selectors.list_stock(tenant=request.tenant, store=store).filter(pk__in=[row.pk for row in written])
-        return Response(StockOutput(stock, many=True).data)
-
-
-class StoreServicesApi(TenantApi):
-    """GET /api/v1/stores/{id}/services/ (anyone); PUT `[{service, capacity}]` (HQ, its manager).
-
-    The answer is a plain array (a store offers a handful of services); PUT replaces the whole
-    offering: services left out are no longer offered.
-    """
-
-    allowed_roles: ClassVar = {"GET": EVERYONE, "PUT": HQ_AND_MANAGER}
-    resource_model = Store
-    pagination_class = None  # the schema: a plain array, not the paginated envelope
-
-    class Input(serializers.Serializer):
-        service = id_field()
-        capacity = quantity_field(min_value=1, max_value=10_000)
-
-    @extend_schema(responses={200: StoreServiceOutput(many=True)})
-    def get(self, request: TenantApiRequest, store_id: int) -> Response:
-        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
-        offering = selectors.list_store_services(tenant=request.tenant, store=store)
-        return Response(StoreServiceOutput(offering, many=True).data)
-
-    @extend_schema(request=Input(many=True), responses={200: StoreServiceOutput(many=True)})
-    def put(self, request: TenantApiRequest, store_id: int) -> Response:
-        store = selectors.get_store(tenant=request.tenant, store_id=store_id)
-        _require_manager_of(request, store)
-        data = request.data
-        rows = _validate_rows(self.Input, data) if data != [] else []
-        offerings = [services.ServiceOffering(service_id=row["service"], capacity=row["capacity"]) for row in rows]
-        services.set_store_services(tenant=request.tenant, store=store, offerings=offerings)
-        offering = selectors.list_store_services(tenant=request.tenant, store=store)
-        return Response(StoreServiceOutput(offering, many=True).data)
-
-
-# --- bulk import and export -------------------------------------------------------------------
-
-
-class StoreImportApi(TenantApi):
-    """POST /api/v1/imports/stores/ (HQ): a CSV or XLSX `file` of stores, all or nothing.
-
-    Columns: code, name, kind, region, city, district, address, lat, lng, service_radius_km,
-    territory (district codes separated by spaces or `;`), capabilities (`;`-separated), timezone,
-    active; optional phone and opening_hours (JSON). A known code updates that store, a new one
-    creates it. Any bad row: 400 listing every bad row's line and field, nothing written.
-    """
-
-    allowed_roles: ClassVar = {"POST": HQ}
-    parser_classes: ClassVar = [MultiPartParser, FormParser]  # type: ignore[misc]
-
-    class Input(serializers.Serializer):
-        file = serializers.FileField(help_text="CSV (UTF-8) or XLSX, first row the column names")
-
-    @extend_schema(
-        request={"multipart/form-data": Input},
-        responses={
-            201: inline_serializer(
-                "StoreImportResult", {"created": serializers.IntegerField(), "updated": serializers.IntegerField()}
-            ),
-            400: OpenApiResponse(ImportErrorBody, description="Bad rows (every one listed) or an unusable file"),
-        },
-    )
-    def post(self, request: TenantApiRequest) -> Response:
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
-        result = imports.import_stores(tenant=request.tenant, rows=imports.read_table(upload))
-        return Response({"created": result.created, "updated": result.updated}, status=status.HTTP_201_CREATED)
-
-
-class StoreExportApi(TenantApi):
-    """GET /api/v1/exports/stores/?format=csv|xlsx (HQ): every store, in the import's columns."""
-
-    allowed_roles: ClassVar = {"GET": HQ}
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[Any, str]:
-        # `format` names the file's format here, not an API renderer; errors stay JSON
-        renderer = JSONRenderer()
-        return renderer, renderer.media_type
-
-    @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"], description="default csv")],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, imports.XLSX_MEDIA_TYPE): OpenApiTypes.BINARY},
-    )
-    def get(self, request: TenantApiRequest) -> HttpResponse:
-        file_format = request.query_params.get("format", "csv")
-        if file_format not in imports.EXPORT_FORMATS:
-            raise serializers.ValidationError({"format": ["csv or xlsx."]})
-        stores = selectors.list_stores(tenant=request.tenant, filters={})
-        content, media_type = imports.export_stores(stores=stores, file_format=file_format)
-        response = HttpResponse(content, content_type=media_type)
-        response["Content-Disposition"] = f'attachment; filename="stores-{request.tenant.slug}.{file_format}"'
-        return response

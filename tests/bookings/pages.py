@@ -1,0 +1,66 @@
+"""What the bookings page tests share: bookings made through the service at a stopped clock, and
+the rows read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from bookings import services
+from bookings.models import Booking
+from catalog.models import Service
+from members.models import Member
+from o2o.models import Tenant
+from o2o.tenancy import tenant_scope
+from stores.models import Store
+from tests.bookings.conftest import NOW
+from tests.bookings.factories import clock
+
+
+def utc(moment: dt.datetime) -> str:
+    """A slot's start as the pages post it."""
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+def book(
+    tenant: Tenant,
+    store: Store,
+    service: Service,
+    start: dt.datetime,
+    *,
+    name: str = "王芳",
+    phone: str = "+8613900000001",
+    member: Member | None = None,
+    now: dt.datetime = NOW,
+    for_order: bool = False,
+) -> Booking:
+    with tenant_scope(tenant), clock(now):
+        return services.book_visit(
+            tenant=tenant,
+            store=store,
+            service=service,
+            start_at=start,
+            member=member,
+            name=name,
+            phone=phone,
+            for_order=for_order,
+        )
+
+
+def reload(tenant: Tenant, booking: Booking) -> Booking:
+    with tenant_scope(tenant):
+        return Booking.objects.get(pk=booking.pk)
+
+
+def snapshot(tenant: Tenant) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    from bookings.models import SlotOccupancy
+
+    with tenant_scope(tenant):
+        return (
+            list(Booking.objects.order_by("pk").values()),
+            list(SlotOccupancy.objects.order_by("pk").values("start_at", "taken", "capacity")),
+        )
