@@ -21,8 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings import services
-from bookings.choices import BookingStatus
+from bookings.choices import SHOWN_STATUSES, BookingStatus
 from bookings.models import Booking, StoreVisit
+from bookings.rules import check_in_opens_for
 from bookings.slots import day_slot_times
 from catalog.models import Service
 from members.models import Member
@@ -33,6 +34,7 @@ from o2o.errors import AppError
 from o2o.models import Tenant
 from stores.choices import Capability, StaffRole
 from stores.models import Store, StoreService, StoreStaff
+from stores.selectors import list_active_stores
 from stores.services import ServiceOffering, create_staff, set_store_services, store_input_of, update_store
 
 PAST_DAYS = 14
@@ -42,6 +44,7 @@ FALLBACK_SERVICE_STORES = 3  # when no store offers services yet, the first stor
 DEFAULT_CAPACITY = 2
 BOOKING_MARK = "demo-booking-"
 WALK_IN_MARK = "demo-walk-"
+TODAY_MARK = "demo-today-"
 # what becomes of the n-th past booking (n modulo 7); a future one is cancelled every fifth
 PAST_FATES = (
     BookingStatus.CHECKED_IN,
@@ -56,10 +59,10 @@ PAST_FATES = (
 
 def service_stores(*, tenant: Tenant) -> list[Store]:
     """The brand's open stores taking bookings; when none does yet, the first few start to."""
-    stores = list(Store.objects.filter(tenant=tenant, is_active=True, offers_services=True).order_by("code"))
+    stores = list(list_active_stores(tenant=tenant).filter(offers_services=True))
     if stores:
         return stores
-    for store in Store.objects.filter(tenant=tenant, is_active=True).order_by("code")[:FALLBACK_SERVICE_STORES]:
+    for store in list_active_stores(tenant=tenant)[:FALLBACK_SERVICE_STORES]:
         capabilities = sorted({*store.capabilities, Capability.SERVICES.value})
         stores.append(update_store(tenant=tenant, store=store, data=store_input_of(store, capabilities=capabilities)))
     return stores
@@ -148,7 +151,7 @@ def _book_one(
                 visitor_id=mark,
                 now=booked_at,
             )
-            if fate in (BookingStatus.CHECKED_IN, BookingStatus.COMPLETED):
+            if fate in SHOWN_STATUSES:
                 booking = services.check_in(
                     tenant=tenant, code=booking.check_in_code, now=start + dt.timedelta(minutes=5)
                 )
@@ -205,6 +208,46 @@ def seed_bookings_for(*, tenant: Tenant, brand: DemoBrand, now: dt.datetime | No
             )
     services.mark_no_shows(tenant=tenant, now=now)  # what the no-show job would have done by now
     seed_walk_ins(tenant=tenant, stores=stores, members=members, now=now)
+    seed_ready_to_check_in(tenant=tenant, brand=brand, offered=offered, members=members, now=now)
+
+
+def listed_manager_posts(*, tenant: Tenant, brand: DemoBrand) -> list[StoreStaff]:
+    """The store posts of the store managers the demo lists as logins, by store."""
+    usernames = {username for username, role, _ in brand.logins if role == Role.STORE_MANAGER}
+    return list(
+        StoreStaff.objects.filter(
+            tenant=tenant, user__username__in=usernames, role=StaffRole.STORE_MANAGER, is_active=True
+        )
+        .select_related("store")
+        .order_by("store__code")
+    )
+
+
+def seed_ready_to_check_in(
+    *, tenant: Tenant, brand: DemoBrand, offered: dict[int, list[StoreService]], members: list[Member], now: dt.datetime
+) -> None:
+    """Each listed store manager whose store takes bookings finds one booking of today that can be
+    checked in when the demo starts (on /store/today/): the latest slot of today whose check-in has
+    opened (the window lasts to the end of the day), else today's first. Idempotent per store and day."""
+    for post in listed_manager_posts(tenant=tenant, brand=brand):
+        rows = offered.get(post.store_id)
+        store = post.store
+        day = now.astimezone(ZoneInfo(store.timezone)).date()
+        mark = f"{TODAY_MARK}{store.code.lower()}-{day.isoformat()}"
+        if not rows or Booking.objects.filter(tenant=tenant, visitor_id=mark).exists():
+            continue
+        offering = rows[0]
+        offering.store = store
+        starts = [
+            start
+            for start, _ in day_slot_times(store=store, duration_minutes=offering.service.duration_minutes, day=day)
+        ]
+        opened = [start for start in starts if check_in_opens_for(tenant=tenant, start_at=start) <= now]
+        for start in [*reversed(opened), *starts[len(opened) :]]:  # a full slot: the one before, else after
+            member = members[len(mark) % len(members)]
+            fate = BookingStatus.BOOKED
+            if _book_one(tenant=tenant, offering=offering, member=member, start=start, mark=mark, fate=fate, now=now):
+                break
 
 
 def seed_walk_ins(*, tenant: Tenant, stores: list[Store], members: list[Member], now: dt.datetime) -> None:

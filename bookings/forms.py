@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.choices import BookingStatus
 from o2o.errors import AppError
+from o2o.fields import DateInput
 
 
 def show_service_error(form: forms.Form, error: AppError) -> None:
@@ -106,8 +107,8 @@ class HqBookingFilterForm(forms.Form):
     store = forms.TypedChoiceField(label=_("Store"), required=False, coerce=int, empty_value=None)
     service = forms.TypedChoiceField(label=_("Service"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=_("Status"), required=False)
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), widget=DateInput())
+    date_to = forms.DateField(label=_("To"), widget=DateInput())
 
     MAX_DAYS = 366
 

@@ -1,5 +1,21 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from members.models import Member
+    from o2o.models import Tenant, User
+
+
+def _membership_of(tenant: Tenant, user: User) -> Member | None:
+    """The actor's membership resolver (`o2o.tenancy.actor`): the user's membership of the brand,
+    or None (one query)."""
+    from members.models import Member
+
+    return Member.objects.filter(tenant=tenant, user=user).first()
 
 
 class MembersConfig(AppConfig):
@@ -7,4 +23,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
-        from members import receivers  # noqa: F401
+        from members import handlers  # noqa: F401  registers the handlers of the kernel's events
+        from o2o.tenancy.actor import register_membership_resolver
+
+        register_membership_resolver(_membership_of)

@@ -100,3 +100,14 @@ def money_form_field(**kwargs: Any) -> AsciiDecimalFormField:
     """A form field for an amount: at least 0 (unless `min_value` says otherwise), two decimals."""
     kwargs.setdefault("min_value", Decimal("0"))
     return AsciiDecimalFormField(max_digits=14, decimal_places=2, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker. Its value is always ISO `YYYY-MM-DD`, the one format a date input
+    takes, whatever the page's language (Chinese formats a date `2026/12/07`, which leaves the box
+    blank)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -4,11 +4,12 @@ Who does what:
 - `POST /orders/` is open to everyone. A signed-in consumer orders as their own membership. Anyone
   else (not signed in, or staff ordering for a customer in the store) gives `name` and `phone`:
   the brand's membership of that phone is found or created. Honours `Idempotency-Key`.
-- a consumer sees and cancels their own orders; a store's manager and guides see the orders
-  routed to their store and accept, reject, mark ready, complete and cancel them; the manager
-  refunds them; HQ sees and does everything, and assigns unroutable orders to a store.
+- who sees and does what is `orders.policies`, asked with the request's actor exactly as the
+  portal pages ask it: a consumer sees and cancels their own orders; a store's manager and guides
+  see the orders routed to their store and accept, reject, mark ready, complete and cancel them;
+  the manager refunds them; HQ sees and does everything, and assigns unroutable orders to a store.
 An order of another brand, or one the caller may not see, is a 404 whatever the body (the order
-is looked up before the body is read).
+is looked up before the body is read); one they see but may not act on is a 403.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -24,10 +24,9 @@ from rest_framework.response import Response
 from o2o.api.base import PUBLIC, TenantApi
 from o2o.api.idempotency import idempotent
 from o2o.choices import ALL_ROLES, HQ_ROLES, STORE_ROLES, Role
-from o2o.errors import Forbidden
 from o2o.fields import id_field, quantity_field
 from o2o.tenancy.request import SignedInApiRequest, TenantApiRequest
-from orders import selectors, services
+from orders import policies, selectors, services
 from orders.choices import Channel, Fulfilment, OrderStatus
 from orders.models import Order
 from orders.routing import Location, detail_text
@@ -37,7 +36,11 @@ HQ = frozenset(HQ_ROLES)
 STORE_AND_HQ = frozenset(HQ_ROLES | STORE_ROLES)
 MANAGER_AND_HQ = frozenset(HQ_ROLES | {Role.STORE_MANAGER})
 
-TRANSITION_ERRORS = {404: "No such order (or not yours)", 409: "Not allowed in the order's current status"}
+TRANSITION_ERRORS = {
+    403: "The caller sees the order but may not do this to it (orders.policies)",
+    404: "No such order (or not yours)",
+    409: "Not allowed in the order's current status",
+}
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -124,19 +127,15 @@ def _output(request: TenantApiRequest, order_id: int) -> dict[str, Any]:
     return OrderOutput(selectors.order_details(tenant=request.tenant, order_id=order_id)).data
 
 
-def _get(request: SignedInApiRequest, order_id: int) -> Order:
-    return selectors.get_order(tenant=request.tenant, user=request.user, roles=request.roles.names, order_id=order_id)
+def _get(request: SignedInApiRequest, order_id: int, *, details: bool = True) -> Order:
+    return selectors.get_order(tenant=request.tenant, actor=request.actor, order_id=order_id, details=details)
 
 
-def _viewer(request: SignedInApiRequest) -> selectors.OrderViewer:
-    return selectors.order_viewer(tenant=request.tenant, user=request.user, roles=request.roles.names)
-
-
-def _require_store_side(request: SignedInApiRequest, order: Order) -> None:
-    """Store actions: HQ, or staff of the store the order is routed to (a consumer who also
-    works in a store sees their own orders, but does not act for another store)."""
-    if not _viewer(request).may_act_for_store(order):
-        raise Forbidden(_("Only HQ and the staff of the order's store may do this."))
+def _get_for(action: str, request: SignedInApiRequest, order_id: int) -> Order:
+    """The order the caller sees (404 else), when the policy lets them `action` it (403 else)."""
+    order = _get(request, order_id, details=False)
+    policies.authorize(action, request.actor, order)
+    return order
 
 
 # --- checkout and lists -----------------------------------------------------------------------
@@ -208,9 +207,7 @@ class OrderListApi(TenantApi):
 
     @extend_schema(parameters=ORDER_FILTERS, responses={200: OrderOutput(many=True)})
     def get(self, request: SignedInApiRequest) -> Response:
-        orders = selectors.list_orders(
-            tenant=request.tenant, user=request.user, roles=request.roles.names, filters=request.query_params
-        )
+        orders = selectors.list_orders(tenant=request.tenant, actor=request.actor, filters=request.query_params)
         return self.paginate(orders, OrderOutput)
 
     @extend_schema(request=Input, responses={201: OrderOutput})
@@ -225,7 +222,7 @@ class OrderListApi(TenantApi):
         order = services.checkout(
             tenant=request.tenant,
             user=user,
-            as_consumer=Role.CONSUMER in request.roles.names,
+            as_consumer=request.actor.is_consumer,
             customer=services.Customer(name=values["name"], phone=values["phone"]) if values["phone"] else None,
             lines=[services.LineInput(sku_id=line["sku"], quantity=line["quantity"]) for line in values["lines"]],
             fulfilment=values["fulfilment"],
@@ -254,18 +251,18 @@ class OrderDetailApi(TenantApi):
 
 
 class _StoreTransitionApi(TenantApi):
-    """A store action with no body: find the order (404 if foreign), check the caller acts for its
-    store, then run `transition` (409 when illegal)."""
+    """A store action with no body: find the order (404 if foreign), check the policy lets the
+    caller `action` it (403), then run `transition` (409 when illegal)."""
 
     allowed_roles: ClassVar = {"POST": STORE_AND_HQ}
     resource_model = Order
     error_responses: ClassVar = {"POST": TRANSITION_ERRORS}
+    policy_action: ClassVar[str]
     transition: ClassVar[Callable[..., Any]]
 
     @extend_schema(request=None, responses={200: OrderOutput})
     def post(self, request: SignedInApiRequest, order_id: int) -> Response:
-        order = _get(request, order_id)
-        _require_store_side(request, order)
+        order = _get_for(self.policy_action, request, order_id)
         type(self).transition(tenant=request.tenant, order=order, by=request.user)
         return Response(_output(request, order.pk))
 
@@ -273,6 +270,7 @@ class _StoreTransitionApi(TenantApi):
 class OrderAcceptApi(_StoreTransitionApi):
     """POST /api/v1/orders/{id}/accept/: the store takes the order (routed -> accepted)."""
 
+    policy_action = "accept"
     transition = staticmethod(services.accept_order)
 
 
@@ -288,8 +286,7 @@ class OrderRejectApi(TenantApi):
 
     @extend_schema(request=Input, responses={200: OrderOutput})
     def post(self, request: SignedInApiRequest, order_id: int) -> Response:
-        order = _get(request, order_id)
-        _require_store_side(request, order)
+        order = _get_for("reject", request, order_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         services.reject_order(tenant=request.tenant, order=order, by=request.user, reason=data.validated_data["reason"])
@@ -299,12 +296,14 @@ class OrderRejectApi(TenantApi):
 class OrderReadyApi(_StoreTransitionApi):
     """POST /api/v1/orders/{id}/ready/: the goods are ready (accepted -> ready)."""
 
+    policy_action = "ready"
     transition = staticmethod(services.mark_ready)
 
 
 class OrderCompleteApi(_StoreTransitionApi):
     """POST /api/v1/orders/{id}/complete/: the customer has the goods (ready or accepted -> completed)."""
 
+    policy_action = "complete"
     transition = staticmethod(services.complete_order)
 
 
@@ -321,14 +320,14 @@ class OrderCancelApi(TenantApi):
 
     @extend_schema(request=Input, responses={200: OrderOutput})
     def post(self, request: SignedInApiRequest, order_id: int) -> Response:
-        order = _get(request, order_id)
+        order = _get_for("cancel", request, order_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         services.cancel_order(
             tenant=request.tenant,
             order=order,
             by=request.user,
-            as_staff=_viewer(request).may_act_for_store(order),
+            as_staff=policies.cancels_as_store(request.actor, order),
             reason=data.validated_data["reason"],
         )
         return Response(_output(request, order.pk))
@@ -348,8 +347,7 @@ class OrderRefundApi(TenantApi):
 
     @extend_schema(request=Input, responses={201: RefundOutput})
     def post(self, request: SignedInApiRequest, order_id: int) -> Response:
-        order = _get(request, order_id)
-        _require_store_side(request, order)
+        order = _get_for("refund", request, order_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -376,7 +374,7 @@ class OrderAssignApi(TenantApi):
 
     @extend_schema(request=Input, responses={200: OrderOutput})
     def post(self, request: SignedInApiRequest, order_id: int) -> Response:
-        order = _get(request, order_id)
+        order = _get_for("assign", request, order_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         store = services.resolve_store(tenant=request.tenant, store_id=data.validated_data["store"], field="store")

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from catalog.models import Sku
@@ -373,17 +372,26 @@ def seed_orders_for(*, tenant: Tenant, brand: DemoBrand) -> int:
     shop = Shop(tenant, rng, stores, members, skus, _managers(tenant=tenant), timezone.now())
     _past_orders(shop)
     _todays_orders(shop)
-    busiest = (
-        Order.objects.filter(tenant=tenant, status=OrderStatus.ROUTED)
-        .values("store_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "store_id")
-        .first()
-    )
-    manager = shop.managers.get(busiest["store_id"]) if busiest else None
-    if manager is not None:
-        brand.logins.append((manager.username, Role.STORE_MANAGER, "order queue /store/orders/"))
+    _orders_to_accept(shop, brand)
     return Order.objects.filter(tenant=tenant, visitor_id__startswith=DEMO_MARK).count()
+
+
+def _orders_to_accept(shop: Shop, brand: DemoBrand) -> None:
+    """Each store manager the demo lists finds an order to accept on /store/orders/: a pick-up
+    placed at their store three minutes ago, well within the time the brand gives to accept."""
+    listed = {username for username, role, _ in brand.logins if role == Role.STORE_MANAGER}
+    stores = {store.pk: store for store in shop.stores}
+    for store_id, manager in sorted(shop.managers.items()):
+        if manager.username not in listed or store_id not in stores:
+            continue
+        if Order.objects.filter(tenant=shop.tenant, store_id=store_id, status=OrderStatus.ROUTED).exists():
+            continue
+        for _attempt in range(5):  # lines are drawn at random: when the store lacks one, the order goes
+            # to another store (one more to accept there) and another draw is made
+            order = _place(shop, fulfilment=Fulfilment.PICKUP, chosen_store=stores[store_id])
+            if order is not None and order.store_id == store_id:
+                _date_back(shop, order, shop.now - dt.timedelta(minutes=3))
+                break
 
 
 @register_seeder(40, "orders")

@@ -1,7 +1,9 @@
-"""The forms of the order pages: they parse and show input; the rules live in `orders.services`.
+"""The forms of the order pages: they parse and show input; the rules live in `orders.services`
+and `orders.policies`.
 
 Checkout has one quantity field per SKU for sale (`qty_<sku id>`); a service's error is put back
-next to the field it names (`show_service_error`).
+next to the field it names by the pages' error boundary (`o2o.portals.forms.show_error`, with
+`CHECKOUT_FIELDS` for the service's names that differ from the form's).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service, Sku
-from o2o.errors import AppError
-from o2o.fields import AsciiIntegerFormField
+from o2o.fields import AsciiIntegerFormField, DateInput
 from orders.choices import Channel, Fulfilment, OrderStatus
+from orders.models import OrderLine
 from orders.routing import Location
-from orders.services.common import Customer, LineInput, SlotInput
+from orders.selectors import Cart
+from orders.services.common import Customer, LineInput, RefundLineInput, SlotInput
 from stores.models import Store
 
 MAX_QUANTITY = 99
@@ -29,18 +32,8 @@ def qty_field(sku_id: int) -> str:
     return f"{QTY_PREFIX}{sku_id}"
 
 
-def show_service_error(form: forms.Form, error: AppError) -> None:
-    """Put a service's error next to the field it names, or above the form when none matches."""
-    field_errors = error.extra.get("errors") or {}
-    if not field_errors:
-        form.add_error(None, error.detail)
-    aliases = {"location": "district", "lines": None, "slot": "slot_start"}
-    for field, messages in field_errors.items():
-        target = aliases.get(field, field)
-        if target not in form.fields:
-            target = None
-        for message in messages:
-            form.add_error(target, message)
+# checkout's input as `orders.services.checkout` names it -> the form's field (None: above the form)
+CHECKOUT_FIELDS: dict[str, str | None] = {"location": "district", "lines": None, "slot": "slot_start"}
 
 
 class CheckoutForm(forms.Form):
@@ -64,17 +57,27 @@ class CheckoutForm(forms.Form):
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("Choose a service")
     )
-    visit_date = forms.DateField(
-        label=_("Day of the visit"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    visit_date = forms.DateField(label=_("Day of the visit"), required=False, widget=DateInput())
     slot_start = forms.CharField(label=_("Visit time"), required=False, max_length=40)
     slot_store = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Your name"), required=False, max_length=150)
     phone = forms.CharField(label=_("Your mobile phone"), required=False, max_length=32)
     guide_code = forms.CharField(label=_("Shopping guide code"), required=False, max_length=16)
 
-    def __init__(self, *args: Any, skus: Iterable[Sku], services: Iterable[Service] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        skus: Iterable[Sku],
+        services: Iterable[Service] = (),
+        for_order: bool = False,
+        needs_contact: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """`for_order`: a submitted order (not a store-picker refresh), which needs items, a name and
+        a phone when `needs_contact` (not a signed-in consumer), and a visit for a try-in-store one."""
         super().__init__(*args, **kwargs)
+        self.for_order = for_order
+        self.needs_contact = needs_contact
         self.skus = list(skus)
         cast(forms.ModelChoiceField, self.fields["service"]).queryset = Service.objects.filter(
             pk__in=[s.pk for s in services]
@@ -132,58 +135,117 @@ class CheckoutForm(forms.Form):
             raise forms.ValidationError(_("Choose one of the visit times shown."))
         return start
 
+    def picker_fields(self) -> list[str]:
+        """The fields the store picker reads (an error elsewhere, a missing phone, does not hide it)."""
+        return ["fulfilment", "store", "lat", "lng", "district", "service", "visit_date", *self.quantity_names]
+
+    def cart(self) -> Cart | None:
+        """What the store picker is asked about; None while a field it reads is missing or wrong."""
+        if not self.is_bound or any(name in self.errors for name in self.picker_fields()):
+            return None
+        quantities = self.quantities()
+        if not quantities:
+            return None
+        data = self.cleaned_data
+        return Cart(
+            fulfilment=data["fulfilment"],
+            quantities=quantities,
+            sku_codes={sku.pk: sku.code for sku in self.skus},
+            location=self.location(),
+            chosen_store_id=data.get("store"),
+            service=data.get("service"),
+            visit_date=data.get("visit_date"),
+        )
+
     def customer(self) -> Customer | None:
         data = self.cleaned_data
         if not (data.get("name") or data.get("phone")):
             return None
         return Customer(name=data.get("name", "").strip(), phone=data.get("phone", "").strip())
 
-    def validate_for_order(self, *, needs_contact: bool) -> bool:
-        """The extra checks of a submitted order (not of a store-picker refresh)."""
-        if not self.is_valid():
-            return False
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.for_order:
+            return data
         if not self.lines():
             self.add_error(None, _("Choose at least one item."))
-        if needs_contact:
-            if not self.cleaned_data.get("name", "").strip():
+        if self.needs_contact:
+            if not data.get("name", "").strip():
                 self.add_error("name", _("Give your name, or log in."))
-            if not self.cleaned_data.get("phone", "").strip():
+            if not data.get("phone", "").strip():
                 self.add_error("phone", _("Give your mobile phone number, or log in."))
-        if self.cleaned_data.get("fulfilment") == Fulfilment.EXPERIENCE:
-            if not self.cleaned_data.get("service"):
+        if data.get("fulfilment") == Fulfilment.EXPERIENCE:
+            if not data.get("service"):
                 self.add_error("service", _("Choose the service of your visit."))
-            if not self.cleaned_data.get("slot_start"):
+            if not data.get("slot_start"):
                 self.add_error("slot_start", _("Choose the time of your visit."))
-        return not self.errors
+        return data
 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=250, required=False)
+
+
+class RefundForm(forms.Form):
+    """How many of each line of a completed order to refund (`qty_<line id>`), and why."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=250, required=False)
+
+    def __init__(self, *args: Any, lines: Iterable[OrderLine], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_lines = list(lines)
+        for line in self.order_lines:
+            self.fields[qty_field(line.pk)] = AsciiIntegerFormField(
+                label=f"{line.sku.code} {line.sku.name}",
+                required=False,
+                min_value=0,
+                max_value=line.quantity,
+                initial=0,
+                widget=forms.NumberInput(attrs={"class": "qty", "inputmode": "numeric"}),
+            )
+
+    @property
+    def quantity_fields(self) -> list[tuple[Any, forms.BoundField]]:
+        return [(line, self[qty_field(line.pk)]) for line in self.order_lines]
+
+    def lines(self) -> list[RefundLineInput]:
+        """The lines to refund (quantity above 0)."""
+        data = self.cleaned_data
+        return [
+            RefundLineInput(line_id=line.pk, quantity=data[qty_field(line.pk)])
+            for line in self.order_lines
+            if data.get(qty_field(line.pk))
+        ]
+
+
 class AssignForm(forms.Form):
-    store = forms.ModelChoiceField(label=_("Store"), queryset=Store.objects.none(), empty_label=_("Choose a store"))
+    """The store HQ sends an unroutable order to, among `stores` (rendered without a query)."""
+
+    store = forms.TypedChoiceField(label=_("Store"), coerce=int)
 
     def __init__(self, *args: Any, stores: Iterable[Store], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["store"]).queryset = Store.objects.filter(
-            pk__in=[store.pk for store in stores]
-        ).order_by("code")
+        self.stores = {store.pk: store for store in stores}
+        cast(forms.TypedChoiceField, self.fields["store"]).choices = [
+            ("", _("Choose a store")),
+            *((store.pk, f"{store.code} {store.name}") for store in self.stores.values()),
+        ]
+
+    def chosen_store(self) -> Store:
+        return self.stores[self.cleaned_data["store"]]
 
 
 class HqOrderFilterForm(forms.Form):
     """The filters of HQ's order list; empty fields filter nothing."""
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *OrderStatus.choices])
-    store = forms.ModelChoiceField(
-        label=_("Store"), required=False, queryset=Store.objects.none(), empty_label=_("All stores")
-    )
-    created_after = forms.DateField(
-        label=_("Placed from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    created_before = forms.DateField(
-        label=_("Placed until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    store = forms.TypedChoiceField(label=_("Store"), required=False, coerce=int, empty_value=None)
+    created_after = forms.DateField(label=_("Placed from"), required=False, widget=DateInput())
+    created_before = forms.DateField(label=_("Placed until"), required=False, widget=DateInput())
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("Any channel")), *Channel.choices])
     fulfilment = forms.ChoiceField(
         label=_("Fulfilment"), required=False, choices=[("", _("Any fulfilment")), *Fulfilment.choices]
@@ -191,9 +253,10 @@ class HqOrderFilterForm(forms.Form):
 
     def __init__(self, *args: Any, stores: Iterable[Store], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["store"]).queryset = Store.objects.filter(
-            pk__in=[store.pk for store in stores]
-        ).order_by("code")
+        cast(forms.TypedChoiceField, self.fields["store"]).choices = [
+            ("", _("All stores")),
+            *((store.pk, f"{store.code} {store.name}") for store in stores),
+        ]
 
     def filters(self) -> dict[str, str]:
         """The selector's filters: ids and ISO dates as strings, empty ones left out."""
@@ -201,9 +264,7 @@ class HqOrderFilterForm(forms.Form):
         for name, value in self.cleaned_data.items():
             if value in (None, ""):
                 continue
-            if isinstance(value, Store):
-                out[name] = str(value.pk)
-            elif isinstance(value, dt.date):
+            if isinstance(value, dt.date):
                 out[name] = value.isoformat()
             else:
                 out[name] = str(value)

@@ -1,4 +1,5 @@
-"""Reads of orders, with who may see which.
+"""Reads of orders, with who may see which (`orders.policies.order_scope`), and the checkout's
+store picker.
 
 HQ (admin or staff) sees every order of the brand; a store manager or guide sees the orders
 routed to their store now (an order that moved on after a rejection is no longer theirs); a
@@ -9,62 +10,40 @@ for a missing order, another brand's and one the caller may not see alike.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from o2o.choices import STORE_ROLES, Role
+from catalog.models import Service
+from catalog.selectors import PriceBook, skus_on_sale
 from o2o.days import on_days
-from o2o.errors import NotFound
+from o2o.errors import InvalidInput, NotFound
 from o2o.fields import IdFilter
-from o2o.models import Tenant, User
-from orders.choices import Channel, Fulfilment, OrderStatus
+from o2o.models import Tenant
+from o2o.money import round_money
+from o2o.tenancy.actor import Actor
+from orders.choices import OPEN_STATUSES, Channel, Fulfilment, OrderStatus
 from orders.models import Order, OrderEvent, OrderLine
-from stores.access import is_hq, staff_post
+from orders.policies import order_scope
+from orders.routing import Detail, Location, choose_store
+from orders.services.common import unavailable_for_service
+from stores.models import Store
+
+PICKER_SIZE = 8  # stores shown in the checkout's store picker, nearest first
 
 
-@dataclass(frozen=True)
-class OrderViewer:
-    """What a caller may see of the brand's orders."""
-
-    is_hq: bool
-    store_id: int | None  # the store of their post (managers and guides)
-    user_id: int | None  # set for consumers: their own orders
-
-    def may_act_for_store(self, order: Order) -> bool:
-        """HQ, or the staff of the store the order is routed to (store actions, staff cancel)."""
-        return self.is_hq or (self.store_id is not None and order.store_id == self.store_id)
-
-
-def order_viewer(*, tenant: Tenant, user: User, roles: Iterable[str]) -> OrderViewer:
-    """The caller's view of orders (one query for store staff, none otherwise)."""
-    roles = set(roles)
-    if is_hq(roles):
-        return OrderViewer(is_hq=True, store_id=None, user_id=None)
-    store_id = None
-    if roles & STORE_ROLES:
-        post = staff_post(tenant=tenant, user=user)
-        store_id = post.store_id if post is not None else None
-    user_id = user.pk if Role.CONSUMER in roles and user.is_authenticated else None
-    return OrderViewer(is_hq=False, store_id=store_id, user_id=user_id)
-
-
-def _visible(*, tenant: Tenant, viewer: OrderViewer) -> QuerySet[Order]:
+def _visible(*, tenant: Tenant, actor: Actor) -> QuerySet[Order]:
     orders = Order.objects.filter(tenant=tenant)
-    if viewer.is_hq:
-        return orders
-    seen = Q(pk__in=[])
-    if viewer.store_id is not None:
-        seen |= Q(store_id=viewer.store_id)
-    if viewer.user_id is not None:
-        seen |= Q(member__user_id=viewer.user_id)
-    return orders.filter(seen)
+    scope = order_scope(actor)
+    return orders if scope is None else orders.filter(scope)
 
 
 def _with_details(orders: QuerySet[Order], *, tenant: Tenant) -> QuerySet[Order]:
@@ -102,20 +81,20 @@ class OrderFilter(django_filters.FilterSet):
         return queryset.filter(on_days("created_at", ZoneInfo(self.tenant.timezone), last=value))
 
 
-def list_orders(*, tenant: Tenant, user: User, roles: Iterable[str], filters: Mapping[str, Any]) -> QuerySet[Order]:
-    """The orders of `tenant` that `user` may see, newest first, with their store, visit and lines
+def list_orders(*, tenant: Tenant, actor: Actor, filters: Mapping[str, Any]) -> QuerySet[Order]:
+    """The orders of `tenant` that `actor` may see, newest first, with their store, visit and lines
     (no N+1 when serialized). Raises ValidationError (400) for a bad filter."""
-    viewer = order_viewer(tenant=tenant, user=user, roles=roles)
-    filterset = OrderFilter(filters, queryset=_visible(tenant=tenant, viewer=viewer), tenant=tenant)
+    filterset = OrderFilter(filters, queryset=_visible(tenant=tenant, actor=actor), tenant=tenant)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     return _with_details(filterset.qs, tenant=tenant).order_by("-created_at", "-pk")
 
 
-def get_order(*, tenant: Tenant, user: User, roles: Iterable[str], order_id: int) -> Order:
-    """One order `user` may see, with its details; NotFound for a missing, foreign or hidden one."""
-    viewer = order_viewer(tenant=tenant, user=user, roles=roles)
-    order = _with_details(_visible(tenant=tenant, viewer=viewer), tenant=tenant).filter(pk=order_id).first()
+def get_order(*, tenant: Tenant, actor: Actor, order_id: int, details: bool = True) -> Order:
+    """One order `actor` may see, with its details (its row alone when not `details`: an action
+    locks and reads it again); NotFound for a missing, foreign or hidden one."""
+    orders = _visible(tenant=tenant, actor=actor)
+    order = (_with_details(orders, tenant=tenant) if details else orders).filter(pk=order_id).first()
     if order is None:
         raise NotFound(_("No such order."))
     return order
@@ -130,6 +109,157 @@ def order_details(*, tenant: Tenant, order_id: int) -> Order:
     return order
 
 
+def list_order_lines(*, tenant: Tenant, order: Order) -> list[OrderLine]:
+    """The lines of `order` with their SKUs, in order (one query)."""
+    return list(OrderLine.objects.filter(tenant=tenant, order=order).select_related("sku").order_by("pk"))
+
+
 def list_order_events(*, tenant: Tenant, order: Order) -> QuerySet[OrderEvent]:
     """The audit trail of `order`, oldest first."""
     return OrderEvent.objects.filter(tenant=tenant, order=order).select_related("by", "store").order_by("at", "pk")
+
+
+def list_store_queue(*, tenant: Tenant, actor: Actor, store_id: int) -> list[Order]:
+    """The open orders (routed, accepted, ready) of the store that `actor` may see, with their
+    details, oldest first: the store's queue."""
+    orders = _with_details(_visible(tenant=tenant, actor=actor), tenant=tenant)
+    return list(orders.filter(store_id=store_id, status__in=OPEN_STATUSES).order_by("created_at", "pk"))
+
+
+def stores_by_id(*, tenant: Tenant, ids: Collection[int]) -> dict[int, Store]:
+    """The brand's stores of `ids` (active or not), by id, in one query."""
+    return {store.pk: store for store in Store.objects.filter(tenant=tenant, pk__in=list(ids))}
+
+
+def list_order_stores(*, tenant: Tenant, active_only: bool = False) -> list[Store]:
+    """The brand's stores by code (the active ones only: where HQ may send an order by hand)."""
+    stores = Store.objects.filter(tenant=tenant)
+    if active_only:
+        stores = stores.filter(is_active=True)
+    return list(stores.order_by("code", "pk"))
+
+
+# --- the checkout's store picker --------------------------------------------------------------
+
+
+def cart_total(*, prices: PriceBook, quantities: Mapping[int, int], region: str | None) -> Decimal:
+    """The cart at the prices of `region` (rules.md 1.7): each line's price x quantity rounded, as
+    an order's lines are (`orders.services.placing`), summed."""
+    return sum(
+        (round_money(prices.price(sku, region) * qty) for sku, qty in quantities.items() if sku in prices.base),
+        Decimal("0.00"),
+    )
+
+
+@dataclass(frozen=True)
+class Cart:
+    """What the store picker is asked about: a cart, how it reaches the consumer, from where."""
+
+    fulfilment: str
+    quantities: Mapping[int, int]  # sku id -> quantity, at least one
+    sku_codes: Mapping[int, str]
+    location: Location
+    chosen_store_id: int | None = None
+    service: Service | None = None  # the visit of a try-in-store order
+    visit_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class PickerRow:
+    """A store as the checkout's picker shows it."""
+
+    store: Store
+    distance_km: float | None
+    can_serve: bool
+    why: str  # why it cannot serve this cart ("" when it can)
+    total: Decimal | None  # the cart at the store's prices
+    recommended: bool
+
+
+@dataclass(frozen=True)
+class SlotChoice:
+    value: str  # the start, ISO 8601 with its offset
+    label: str  # the start on the store's clock
+    remaining: int
+
+
+@dataclass
+class Picker:
+    rows: list[PickerRow] = field(default_factory=list)
+    recommended: PickerRow | None = None
+    rule: str = ""  # the routing rule that recommends (`RoutingRule`), "" for none
+    prompt: str = ""  # what the consumer must give first (items, a location)
+    slot_store: Store | None = None
+    slots: list[SlotChoice] = field(default_factory=list)
+    slot_problem: str = ""
+
+
+def _slots(*, tenant: Tenant, cart: Cart, store: Store) -> tuple[list[SlotChoice], str]:
+    """The bookable times of the cart's service at `store` on its day, or why there are none."""
+    from bookings.slots import list_slots  # the bookings app (a lower layer) computes slots
+
+    if cart.service is None or cart.visit_date is None:
+        return [], _("Choose a service and a day to see the visit times.")
+    try:
+        slots = list_slots(tenant=tenant, store=store, service=cart.service, day=cart.visit_date, now=timezone.now())
+    except InvalidInput as refusal:  # the store does not offer the service: the row says why
+        return [], refusal.detail
+    zone = ZoneInfo(store.timezone)
+    choices = [
+        SlotChoice(slot.start.isoformat(), slot.start.astimezone(zone).strftime("%H:%M"), slot.remaining)
+        for slot in slots
+    ]
+    if not choices:
+        return [], _("No visit times left that day at %(store)s.") % {"store": store.name}
+    return choices, ""
+
+
+def store_picker(*, tenant: Tenant, cart: Cart) -> Picker:
+    """The stores that could serve `cart`, nearest first (the first `PICKER_SIZE`, and the chosen
+    and the recommended ones), each with the cart's total at its prices, and the store routing
+    would pick; for a try-in-store cart, the visit times at the chosen (else the recommended) store.
+
+    Uses the routing rule itself (rules.md 1.1-1.3), so that what the picker recommends is where
+    the order goes when the consumer leaves the choice to us, and the price book checkout prices
+    an order with (rules.md 1.7). Queries: routing's, one for the stores shown, two for the prices
+    (whatever the number of regions), and the slots' when asked.
+    """
+    unavailable: dict[int, tuple[str, Detail]] = {}
+    if cart.fulfilment == Fulfilment.EXPERIENCE and cart.service is not None:
+        unavailable = unavailable_for_service(tenant=tenant, service_id=cart.service.pk, service_name=cart.service.name)
+    decision = choose_store(
+        tenant=tenant,
+        fulfilment=cart.fulfilment,
+        quantities=cart.quantities,
+        sku_codes=cart.sku_codes,
+        location=cart.location,
+        unavailable=unavailable,
+    )
+    wanted = {cart.chosen_store_id, decision.store_id}
+    first = decision.considered[:PICKER_SIZE] + [c for c in decision.considered[PICKER_SIZE:] if c.store in wanted]
+    stores = {
+        store.pk: store
+        for store in Store.objects.filter(tenant=tenant, is_active=True, pk__in=[c.store for c in first])
+    }
+    _skus, prices = skus_on_sale(tenant=tenant, sku_ids=list(cart.quantities))
+    rows = [
+        PickerRow(
+            store=stores[considered.store],
+            distance_km=considered.distance_km,
+            can_serve=considered.excluded is None,
+            why=considered.why(),
+            total=cart_total(prices=prices, quantities=cart.quantities, region=stores[considered.store].region),
+            recommended=considered.store == decision.store_id,
+        )
+        for considered in first
+        if considered.store in stores
+    ]
+    picker = Picker(rows=rows, recommended=next((row for row in rows if row.recommended), None))
+    picker.rule = decision.rule if decision.store_id else ""
+    if cart.fulfilment == Fulfilment.EXPERIENCE:
+        slot_store = stores.get(cart.chosen_store_id) if cart.chosen_store_id else None
+        slot_store = slot_store or (picker.recommended.store if picker.recommended else None)
+        if slot_store is not None:
+            picker.slot_store = slot_store
+            picker.slots, picker.slot_problem = _slots(tenant=tenant, cart=cart, store=slot_store)
+    return picker

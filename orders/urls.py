@@ -2,16 +2,19 @@
 
 from django.urls import path
 
-from orders import views
+from orders.views import hq, shop, store
 
 urlpatterns = [
-    path("shop/checkout/", views.shop_checkout, name="shop-checkout"),
-    path("shop/orders/", views.shop_order_list, name="shop-order-list"),
-    path("shop/orders/<int:order_id>/", views.shop_order_detail, name="shop-order-detail"),
-    path("store/orders/", views.store_order_queue, name="store-order-queue"),
-    path("store/orders/<int:order_id>/action/", views.store_order_action, name="store-order-action"),
-    path("hq/orders/", views.hq_order_list, name="hq-order-list"),
-    path("hq/orders/unroutable/", views.hq_unroutable_orders, name="hq-order-unroutable"),
-    path("hq/orders/<int:order_id>/", views.hq_order_detail, name="hq-order-detail"),
-    path("hq/orders/<int:order_id>/assign/", views.hq_order_assign, name="hq-order-assign"),
+    path("shop/checkout/", shop.shop_checkout, name="shop-checkout"),
+    path("shop/orders/", shop.shop_order_list, name="shop-order-list"),
+    path("shop/orders/<int:order_id>/", shop.shop_order_detail, name="shop-order-detail"),
+    path("shop/orders/<int:order_id>/cancel/", shop.shop_order_cancel, name="shop-order-cancel"),
+    path("store/orders/", store.store_order_queue, name="store-order-queue"),
+    path("store/orders/<int:order_id>/", store.store_order_detail, name="store-order-detail"),
+    path("store/orders/<int:order_id>/action/", store.store_order_action, name="store-order-action"),
+    path("hq/orders/", hq.hq_order_list, name="hq-order-list"),
+    path("hq/orders/unroutable/", hq.hq_unroutable_orders, name="hq-order-unroutable"),
+    path("hq/orders/<int:order_id>/", hq.hq_order_detail, name="hq-order-detail"),
+    path("hq/orders/<int:order_id>/action/", hq.hq_order_action, name="hq-order-action"),
+    path("hq/orders/<int:order_id>/assign/", hq.hq_order_assign, name="hq-order-assign"),
 ]

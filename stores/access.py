@@ -1,7 +1,8 @@
-"""Who works where: the store of a store manager or guide, and what their roles let them touch.
+"""The former home of the store access rules, kept as thin wrappers for the apps that still call
+them with a tenant, a user and roles: the rules live in `stores.policies`, answered for an actor.
 
-HQ (admin or staff) sees every store of the brand; a store manager and a guide see only their own
-store's operational data; consumers see the public face of stores.
+New code takes the request's actor (`request.actor`) and calls `stores.policies` directly, so that
+the staff post is loaded once per request.
 """
 
 from __future__ import annotations
@@ -10,16 +11,18 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 
-from o2o.choices import HQ_ROLES, Role
+from o2o.choices import HQ_ROLES
 from o2o.models import Tenant, User
+from o2o.tenancy.actor import Actor
+from stores import policies
 from stores.models import Store, StoreStaff
 
 
 def staff_post(*, tenant: Tenant, user: User | AnonymousUser) -> StoreStaff | None:
     """The active store post (manager or guide) of `user` in `tenant`, with its store, or None."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return None
-    return StoreStaff.objects.filter(tenant=tenant, user=user, is_active=True).select_related("store").first()
+    return policies.find_staff_post(tenant, user)
 
 
 def is_hq(roles: Iterable[str]) -> bool:
@@ -28,20 +31,14 @@ def is_hq(roles: Iterable[str]) -> bool:
 
 def managed_store_id(*, tenant: Tenant, user: User | AnonymousUser, roles: Iterable[str]) -> int | None:
     """The id of the store `user` manages (store managers only), else None."""
-    if Role.STORE_MANAGER not in set(roles):
-        return None
-    post = staff_post(tenant=tenant, user=user)
-    return post.store_id if post is not None and post.role == Role.STORE_MANAGER else None
+    return policies.managed_store_id(Actor(tenant=tenant, user=user, roles=roles))
 
 
 def can_manage_store(*, tenant: Tenant, user: User | AnonymousUser, roles: Iterable[str], store: Store) -> bool:
     """HQ manages every store; a store manager only their own."""
-    return is_hq(roles) or managed_store_id(tenant=tenant, user=user, roles=roles) == store.pk
+    return policies.can_manage_store(Actor(tenant=tenant, user=user, roles=roles), store)
 
 
 def visible_store_ids(*, tenant: Tenant, user: User | AnonymousUser, roles: Iterable[str]) -> set[int] | None:
     """The stores whose operational data `user` may see: None for all (HQ), else their own store."""
-    if is_hq(roles):
-        return None
-    post = staff_post(tenant=tenant, user=user)
-    return {post.store_id} if post is not None else set()
+    return policies.visible_store_ids(Actor(tenant=tenant, user=user, roles=roles))

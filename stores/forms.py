@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from o2o.errors import AppError
-from o2o.fields import AsciiDecimalFormField, AsciiIntegerFormField
+from o2o.fields import AsciiDecimalFormField, AsciiIntegerFormField, DateInput
 from o2o.models import TIMEZONE_CHOICES
 from stores.choices import WEEKDAYS, Capability, StaffRole, StoreKind
 from stores.models import Store
@@ -166,7 +166,7 @@ class ContractForm(forms.Form):
 
     prefix = "contract"
 
-    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     sales_share_rate = AsciiDecimalFormField(
         label=_("Sales share rate"),
         min_value=Decimal("0"),

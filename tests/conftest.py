@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.cache import cache
@@ -21,6 +21,9 @@ from o2o.services import grant_role
 from o2o.tenancy import tenant_scope
 from o2o.tokens import issue_token
 from tests import services
+
+if TYPE_CHECKING:
+    from tests.integration.processes import Process, RedisServer, Web
 
 _skipped_for: dict[str, int] = {}
 
@@ -215,3 +218,36 @@ def pg(db: None) -> BaseDatabaseWrapper:
     """The default connection, asserting it is PostgreSQL (for tests marked `postgres`)."""
     assert connection.vendor == "postgresql"
     return connection
+
+
+# --- processes of a test's own (tests/integration/processes.py) ------------------------------
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    """A redis-server of the test's own, on a free port, stopped at its end."""
+    from tests.integration.processes import redis_server
+
+    with redis_server() as server:
+        yield server
+
+
+@pytest.fixture
+def web(own_redis: RedisServer) -> Iterator[Web]:
+    """gunicorn serving the application with `own_redis` as its cache and broker."""
+    from tests.integration.processes import start_web
+
+    server = start_web(own_redis.url())
+    try:
+        yield server
+    finally:
+        server.process.stop()
+
+
+@pytest.fixture
+def workers() -> Iterator[list[Process]]:
+    """The workers a test starts, stopped at its end (before the database is flushed)."""
+    started: list[Process] = []
+    yield started
+    for worker in started:
+        worker.stop()

@@ -20,14 +20,16 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import tasks
 from bookings.choices import BookingStatus
+from bookings.events import BOOKING_CANCELLED, BOOKING_MADE
 from bookings.models import Booking, ReminderSent, SlotOccupancy
+from bookings.rules import may_change
 from bookings.slots import check_slot_start, get_offering
 from catalog.models import Service
 from members.models import Member
 from members.services import join_brand, normalize_phone, note_served
 from o2o.errors import Conflict, InvalidInput, NotFound
+from o2o.events import record_event
 from o2o.models import Tenant, User
 from stores.models import Store, StoreService
 
@@ -247,12 +249,12 @@ def _book(
         created_by=created_by if isinstance(created_by, User) else None,
         for_order=for_order,
     )
-    tasks.send_booking_confirmation_task.delay_on_commit(tenant_id=tenant.pk, booking_id=booking.pk)
+    record_event(tenant=tenant, name=BOOKING_MADE, booking_id=booking.pk)  # the confirmation is its handler
     return booking
 
 
 def _check_cutoff(*, tenant: Tenant, booking: Booking, now: dt.datetime, action: str) -> None:
-    if now > booking.start_at - dt.timedelta(minutes=tenant.cancel_cutoff_minutes):
+    if not may_change(tenant=tenant, booking=booking, now=now):
         raise Conflict(
             _("A booking can be %(action)s until %(minutes)d minutes before it starts.")
             % {"action": action, "minutes": tenant.cancel_cutoff_minutes},
@@ -294,6 +296,7 @@ def cancel_booking(
     locked.status = BookingStatus.CANCELLED
     locked.cancelled_at = now
     locked.save(update_fields=["status", "cancelled_at"])
+    record_event(tenant=tenant, name=BOOKING_CANCELLED, booking_id=locked.pk)
     logger.info("booking %s cancelled by %s", locked.pk, getattr(by, "pk", None))
     return locked
 

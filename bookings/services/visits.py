@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
@@ -13,26 +12,17 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from bookings.choices import BookingStatus, VisitSource
+from bookings.events import BOOKING_CHECKED_IN, STORE_VISITED
 from bookings.models import Booking, StoreVisit
+from bookings.rules import CHECK_IN_FROM, check_in_closes, check_in_opens, no_show_grace
 from bookings.selectors import acts_for_store, get_booking_by_code
 from bookings.services.booking import illegal_transition, lock_booking
-from bookings.signals import booking_checked_in, store_visited
 from members.models import Member
 from members.services import note_served
 from o2o.errors import Conflict, Forbidden, InvalidInput
+from o2o.events import record_event
 from o2o.models import Tenant, User
 from stores.models import Store
-
-
-def end_of_local_day(*, moment: dt.datetime, timezone_name: str) -> dt.datetime:
-    """The next midnight after `moment` on the clock of `timezone_name`, as an aware instant."""
-    zone = ZoneInfo(timezone_name)
-    day = moment.astimezone(zone).date() + dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
-
-
-# the statuses a booking is checked in from: a no-show still can, within the check-in window
-CHECK_IN_FROM = (BookingStatus.BOOKED, BookingStatus.NO_SHOW)
 
 
 @transaction.atomic
@@ -47,11 +37,13 @@ def check_in(
     """Check a `booked` booking in at its store and record the store visit.
 
     The booking is given, or found by its check-in `code` (NotFound when none). Allowed to the
-    store's staff and HQ (`by`), or to anyone presenting the booking's code; else Forbidden.
+    store's staff and HQ (`by`), or to anyone presenting the booking's code; else Forbidden. A code
+    given with a booking must be that booking's, whoever checks in (else InvalidInput naming
+    `check_in_code`): scanning another person's QR code checks nobody in.
     Allowed from `tenant.check_in_early_minutes` before the start (else Conflict `too_early`) to
     the end of that day on the store's clock (else Conflict `too_late`). Records a StoreVisit
-    (source `check_in`) with the member and the booking's visitor id; after commit sends
-    `booking_checked_in` and `store_visited`. A `no_show` booking (marked after its slot and grace
+    (source `check_in`) with the member and the booking's visitor id, and the events
+    `BOOKING_CHECKED_IN` and `STORE_VISITED`. A `no_show` booking (marked after its slot and grace
     period) may still be checked in within that window: a consumer who comes late the same day is
     a visit, and the no-show was only the store's presumption. Another status: Conflict
     `illegal_transition`.
@@ -61,16 +53,18 @@ def check_in(
         booking = get_booking_by_code(tenant=tenant, code=code)
     locked = lock_booking(tenant=tenant, booking=booking)
     holds_code = bool(code) and constant_time_compare(code.strip().upper(), locked.check_in_code)
+    if code and not holds_code:  # the wrong person's QR code must never check this booking in
+        raise InvalidInput("check_in_code", _("This check-in code is not this booking's."))
     if not holds_code and not acts_for_store(tenant=tenant, user=by, store_id=locked.store_id):
         raise Forbidden(_("Present the booking's check-in code, or ask the store's staff."))
     if locked.status not in CHECK_IN_FROM:
         raise illegal_transition(locked, _("checked in"))
-    if now < locked.start_at - dt.timedelta(minutes=tenant.check_in_early_minutes):
+    if now < check_in_opens(tenant=tenant, booking=locked):
         raise Conflict(
             _("Check-in opens %(minutes)d minutes before the start.") % {"minutes": tenant.check_in_early_minutes},
             code="too_early",
         )
-    if now >= end_of_local_day(moment=locked.start_at, timezone_name=locked.store.timezone):
+    if now >= check_in_closes(booking=locked):
         raise Conflict(_("Check-in closed at the end of the booking's day."), code="too_late")
     visit = StoreVisit.objects.create(
         tenant=tenant,
@@ -84,8 +78,8 @@ def check_in(
     locked.status = BookingStatus.CHECKED_IN
     locked.checked_in_at = now
     locked.save(update_fields=["status", "checked_in_at"])
-    transaction.on_commit(partial(booking_checked_in.send, sender=Booking, tenant=tenant, booking=locked), robust=True)
-    transaction.on_commit(partial(store_visited.send, sender=StoreVisit, tenant=tenant, visit=visit), robust=True)
+    record_event(tenant=tenant, name=BOOKING_CHECKED_IN, booking_id=locked.pk)
+    record_event(tenant=tenant, name=STORE_VISITED, visit_id=visit.pk)
     return locked
 
 
@@ -104,7 +98,7 @@ def mark_no_show(
         raise Forbidden(_("Only the store's staff and HQ may mark a no-show."))
     if locked.status != BookingStatus.BOOKED:
         raise illegal_transition(locked, _("marked a no-show"))
-    if now < locked.end_at + dt.timedelta(minutes=tenant.no_show_grace_minutes):
+    if now < locked.end_at + no_show_grace(tenant=tenant):
         raise Conflict(
             _("A booking becomes a no-show %(minutes)d minutes after its slot ends.")
             % {"minutes": tenant.no_show_grace_minutes},
@@ -129,7 +123,7 @@ def record_walk_in(
     Returns (visit, created). One visit per person per store and day (on the store's clock): the
     member (or, without one, the device's `visitor_id`) already seen there that day gets that
     visit back and nothing is recorded again; an anonymous scan without a visitor id always counts.
-    The store records serving the member; `store_visited` is sent after commit. InvalidInput
+    The store records serving the member; records `STORE_VISITED`. InvalidInput
     naming `store` for a closed store.
     """
     now = now or timezone.now()
@@ -158,5 +152,5 @@ def record_walk_in(
         source=VisitSource.WALK_IN,
         visited_at=now,
     )
-    transaction.on_commit(partial(store_visited.send, sender=StoreVisit, tenant=tenant, visit=visit), robust=True)
+    record_event(tenant=tenant, name=STORE_VISITED, visit_id=visit.pk)
     return visit, True

@@ -51,7 +51,7 @@ class HasTenantRole(BasePermission):
             return True
         if not request.user or not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        held = cast(TenantApiRequest, request).roles.names  # set by TenantMiddleware on every request
+        held = cast(TenantApiRequest, request).actor.roles  # the actor is set by TenantMiddleware on every request
         if not held:
             raise NoRoleInTenant()
         if not held & allowed:

@@ -13,11 +13,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from o2o.api.permissions import PUBLIC
+from o2o.portals.errors import ErrorPage, call_view
 from o2o.tenancy.request import TenantRequest
 
 
 def portal_page(
-    *roles: str, without_tenant: bool = False
+    *roles: str, without_tenant: bool = False, on_error: ErrorPage | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorate a portal view with the roles that may see it (`PUBLIC` for anyone).
 
@@ -25,6 +26,10 @@ def portal_page(
     `without_tenant`, see the page itself, which then handles `request.tenant is None`), signed-in
     users to the brand picker. Anonymous on a non-public page: to the login page. A user without a
     role in the brand, or without one of `roles`: 403. The harness reads `view.portal_roles`.
+
+    The view runs inside the pages' error boundary (`o2o.portals.errors`): an application error it
+    raises is answered with its status, rolls back what the view wrote, and is shown by `on_error`
+    (the page or form it came from, re-rendered with the error) or on a page of its own.
     """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -34,14 +39,14 @@ def portal_page(
                 if request.user.is_authenticated:
                     return redirect("choose-tenant")
                 if without_tenant:
-                    return view(request, *args, **kwargs)
+                    return call_view(view, request, args, kwargs, on_error=on_error)
                 return redirect_to_login(request.get_full_path())
             if PUBLIC not in roles:
                 if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
-                if not request.roles.names & set(roles):
+                if not request.actor.roles & set(roles):
                     raise PermissionDenied(_("Your role in this brand may not see this page."))
-            return view(request, *args, **kwargs)
+            return call_view(view, request, args, kwargs, on_error=on_error)
 
         gate.portal_roles = frozenset(roles)  # type: ignore[attr-defined]
         return gate

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -11,7 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from o2o.tenancy import tenant_scope
-from o2o.tenancy.selectors import get_active_tenant, roles_of
+from o2o.tenancy.actor import RequestActor
+from o2o.tenancy.selectors import get_active_tenant
 
 if TYPE_CHECKING:
     from o2o.tenancy.request import TenantRequest
@@ -34,21 +34,19 @@ def tenant_slug_from_request(request: HttpRequest) -> str | None:
 
 
 class RequestRoles:
-    """The roles of the request's user in the request's tenant, loaded on first use."""
+    """The roles of the request's user in the request's tenant, loaded on first use (the actor's)."""
 
-    def __init__(self, request: TenantRequest) -> None:
-        self._request = request
+    def __init__(self, actor: RequestActor) -> None:
+        self._actor = actor
 
-    @cached_property
+    @property
     def names(self) -> frozenset[str]:
-        request = self._request
-        if request.tenant is None or not request.user.is_authenticated:
-            return frozenset()
-        return roles_of(tenant=request.tenant, user=request.user)
+        return self._actor.roles
 
 
 class TenantMiddleware:
-    """Sets `request.tenant` (or None) and `request.roles`; an unknown tenant is a 404.
+    """Sets `request.tenant` (or None), `request.actor` (who calls, `o2o.tenancy.actor`) and
+    `request.roles` (the actor's roles); an unknown tenant is a 404.
 
     The tenant comes from `X-Tenant`, else the host prefix, else (portal pages only) the brand the
     user picked after logging in. A tenant request runs inside `tenant_scope`, one transaction.
@@ -66,7 +64,8 @@ class TenantMiddleware:
             slug = request.session.get(SESSION_TENANT_KEY)
             from_session = slug is not None
         request.tenant = None
-        request.roles = RequestRoles(request)
+        request.actor = RequestActor(request)
+        request.roles = RequestRoles(request.actor)
         if slug is None:
             return self.get_response(request)
         tenant = get_active_tenant(slug=slug)

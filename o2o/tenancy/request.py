@@ -1,6 +1,6 @@
 """The request as our middleware leaves it, for the type checker.
 
-`TenantMiddleware` sets `tenant` and `roles` on every request (django-htmx's middleware sets
+`TenantMiddleware` sets `tenant`, `actor` and `roles` on every request (django-htmx's middleware sets
 `htmx`), which the Django and DRF stubs do not declare. Views annotate their `request` with the
 class below that states what their gate guarantees. These classes are never instantiated: at run
 time the request is still Django's `HttpRequest` or DRF's `Request`.
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
     from o2o.models import Tenant, User
+    from o2o.tenancy.actor import Actor
     from o2o.tenancy.middleware import RequestRoles
 
 
@@ -24,6 +25,7 @@ class TenantRequest(HttpRequest):
     """Any request past the middleware: no brand named yet is `tenant=None`."""
 
     tenant: Tenant | None
+    actor: Actor
     roles: RequestRoles
     htmx: HtmxDetails
 
@@ -65,6 +67,7 @@ class TenantApiRequest(Request):
     """
 
     tenant: Tenant
+    actor: Actor
     roles: RequestRoles
 
 

@@ -13,13 +13,15 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Service, Sku
 from catalog.selectors import PriceBook, skus_on_sale
-from members.models import Member
+from members.models import GuideBinding, Member
 from members.services import join_brand, note_served
 from o2o.db import first_row
 from o2o.errors import InvalidInput, Unprocessable
+from o2o.events import record_event
 from o2o.models import Tenant, User
 from o2o.money import round_money
 from orders.choices import Channel, Exclusion, Fulfilment, OrderStatus
+from orders.events import ORDER_PLACED
 from orders.models import Order, OrderEvent, OrderLine
 from orders.routing import REACH_REQUIRED, Considered, Decision, Detail, Location, choose_store, shortage
 from orders.services import stock
@@ -33,16 +35,16 @@ from orders.services.common import (
     now,
     resolve_store,
     routing_record,
-    send_on_commit,
     set_deadline,
     unavailable_for_service,
 )
-from orders.signals import order_placed
-from stores.models import Store
+from stores.models import Store, StoreStaff
 
 if TYPE_CHECKING:
     from bookings.models import Booking
 
+GUIDE_BINDING = GuideBinding._meta.db_table
+STAFF = StoreStaff._meta.db_table
 MAX_QUANTITY = 999
 
 
@@ -85,7 +87,7 @@ def guide_store_id(*, tenant: Tenant, member: Member, guide_code: str, at: dt.da
     moment = connection.ops.adapt_datetimefield_value(at)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT g.store_id FROM members_guidebinding b JOIN stores_storestaff g ON g.id = b.guide_id "
+            f"SELECT g.store_id FROM {GUIDE_BINDING} b JOIN {STAFF} g ON g.id = b.guide_id "  # noqa: S608
             "WHERE b.tenant_id = %s AND b.member_id = %s AND b.bound_at <= %s AND b.bound_until > %s "
             "AND g.is_active ORDER BY b.bound_at DESC, b.id DESC LIMIT 1",
             [tenant.pk, member.pk, moment, moment],
@@ -94,7 +96,7 @@ def guide_store_id(*, tenant: Tenant, member: Member, guide_code: str, at: dt.da
         if not guide_code:
             return bound[0] if bound is not None else None
         cursor.execute(
-            "SELECT store_id FROM stores_storestaff WHERE tenant_id = %s AND code = %s AND is_active "
+            f"SELECT store_id FROM {STAFF} WHERE tenant_id = %s AND code = %s AND is_active "  # noqa: S608
             "ORDER BY id LIMIT 1",
             [tenant.pk, guide_code],
         )
@@ -230,7 +232,7 @@ def place_order(
     the same transaction (no order without its slot, no slot without its order).
 
     Ends `routed` with an accept deadline (beat's sweep re-routes the order once it passes);
-    after commit `order_placed` is sent. Raises InvalidInput (400) naming `lines`, `fulfilment`, `location` or
+    records `ORDER_PLACED`. Raises InvalidInput (400) naming `lines`, `fulfilment`, `location` or
     `slot` (or `guide_code`: no active staff member of the brand has it); Unprocessable (422)
     `store_cannot_serve` (the chosen store, why, the nearest
     alternatives) or `unroutable` (the routing record); Conflict (409) `slot_full`. Nothing is
@@ -367,7 +369,7 @@ def _place_order(
         by=order.created_by,
     )
     note_served(tenant=tenant, member=member, store=store)
-    send_on_commit(order_placed, tenant=tenant, order=order)
+    record_event(tenant=tenant, name=ORDER_PLACED, order_id=order.pk)
     return order
 
 

@@ -23,6 +23,9 @@ from django.utils import timezone
 
 from o2o.db import in_list
 from o2o.models import Tenant
+from stores.models import Stock
+
+STOCK = Stock._meta.db_table
 
 
 @dataclass
@@ -47,7 +50,7 @@ def lock_rows(*, tenant: Tenant, store_ids: Collection[int], sku_ids: Collection
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, store_id, sku_id, on_hand, reserved FROM stores_stock "  # noqa: S608 - placeholders only
+            f"SELECT id, store_id, sku_id, on_hand, reserved FROM {STOCK} "  # noqa: S608 - placeholders only
             f"WHERE tenant_id = %s AND store_id IN {stores_in} AND sku_id IN {skus_in} "
             f"ORDER BY id{lock}",
             [tenant.pk, *stores, *skus],
@@ -80,7 +83,7 @@ def _apply(*, tenant: Tenant, on_hand: Mapping[int, int], reserved: Mapping[int,
             params.extend(value for pair in changed for value in pair)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE stores_stock SET {', '.join(assignments)} "  # noqa: S608 - placeholders only
+            f"UPDATE {STOCK} SET {', '.join(assignments)} "  # noqa: S608 - placeholders only
             f"WHERE tenant_id = %s AND id IN {pks_in}",
             [*params, tenant.pk, *pks],
         )

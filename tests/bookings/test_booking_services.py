@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bookings.choices import BookingStatus, VisitSource
+from bookings.events import BOOKING_CHECKED_IN, STORE_VISITED
 from bookings.models import Booking, SlotOccupancy, StoreVisit
 from bookings.services import (
     CODE_ALPHABET,
@@ -22,9 +23,9 @@ from bookings.services import (
     record_walk_in,
     reschedule_booking,
 )
-from bookings.signals import booking_checked_in, store_visited
 from members.models import Member, ServedBy
 from o2o.errors import Conflict, Forbidden, InvalidInput, NotFound
+from o2o.events import handles, registry
 from o2o.tenancy import tenant_scope
 from tests.bookings.conftest import NEXT_SLOT, NOW, SLOT
 from tests.bookings.factories import make_service, occupancy
@@ -66,18 +67,19 @@ def state(tenant) -> dict[str, Any]:
 
 @pytest.fixture
 def heard() -> Iterator[list[tuple[str, dict]]]:
-    """Every bookings signal received, in order, as (name, kwargs)."""
+    """Every check-in and store visit delivered to a handler (o2o.events), in order, as (name,
+    {"tenant", **payload})."""
     calls: list[tuple[str, dict]] = []
-    signals = [("checked_in", booking_checked_in), ("visited", store_visited)]
-    for name, signal in signals:
+    saved = dict(registry._handlers)
+    for name, event_name in [("checked_in", BOOKING_CHECKED_IN), ("visited", STORE_VISITED)]:
 
-        def receiver(sender, _name=name, **kwargs):
-            calls.append((_name, kwargs))
+        def handler(*, tenant, event, _name=name):
+            calls.append((_name, {"tenant": tenant, **event.payload}))
 
-        signal.connect(receiver, dispatch_uid=f"test-bookings-{name}", weak=False)
+        handles(event_name, key=f"tests.bookings-{name}")(handler)
     yield calls
-    for name, signal in signals:
-        signal.disconnect(dispatch_uid=f"test-bookings-{name}")
+    registry._handlers.clear()
+    registry._handlers.update(saved)
 
 
 # --- booking -----------------------------------------------------------------------------------
@@ -341,9 +343,14 @@ def test_check_in_without_the_code_or_by_another_stores_staff_is_refused(
     booking = book(tenant, store, service)
     before = state(tenant)
     with tenant_scope(tenant):
-        for by, code in ((other_manager, ""), (consumer, ""), (None, "WRONGCOD")):
+        for by in (other_manager, consumer, None):
             with pytest.raises(Forbidden):
-                check_in(tenant=tenant, booking=booking, code=code, by=by, now=SLOT)
+                check_in(tenant=tenant, booking=booking, by=by, now=SLOT)
+        # a code that is not the booking's is refused whoever brings it
+        for by in (other_manager, None):
+            with pytest.raises(InvalidInput) as caught:
+                check_in(tenant=tenant, booking=booking, code="WRONGCOD", by=by, now=SLOT)
+            assert caught.value.extra == {"errors": {"check_in_code": ["This check-in code is not this booking's."]}}
         with pytest.raises(NotFound):
             check_in(tenant=tenant, code="NOSUCHCD", now=SLOT)
     assert state(tenant) == before
@@ -369,10 +376,11 @@ def test_check_in_signals_are_sent_once_after_commit(
         check_in(tenant=tenant, booking=booking, by=manager, now=SLOT)
         visit = StoreVisit.objects.get()
     assert heard == []
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):  # the commit
+        for callback in callbacks:
+            callback()
     # then the check-in and the visit are each heard once
-    assert [(name, kwargs["tenant"], (kwargs.get("booking") or kwargs.get("visit")).pk) for name, kwargs in heard] == [
+    assert [(name, kwargs["tenant"], kwargs.get("booking_id") or kwargs.get("visit_id")) for name, kwargs in heard] == [
         ("checked_in", tenant, booking.pk),
         ("visited", tenant, visit.pk),
     ]
@@ -448,7 +456,7 @@ def test_a_walk_in_is_one_visit_per_person_and_day(tenant, store, member, heard,
         "walk_in",
         SLOT,
     )
-    assert [(name, kwargs["visit"].pk) for name, kwargs in heard] == [("visited", first.pk), ("visited", sunday.pk)]
+    assert [(name, kwargs["visit_id"]) for name, kwargs in heard] == [("visited", first.pk), ("visited", sunday.pk)]
     # and the store now serves the member
     assert served == [(member.pk, store.pk)]
 

@@ -179,8 +179,9 @@ def test_booking_create_costs_a_fixed_number_of_queries(api, tenant, store, serv
 # the tenant and its scope (savepoint, setting; setting, release: 5), the offering with its store,
 # service and places taken, the writes' atomic block (2), the membership (2 atomic blocks, get,
 # savepoint, insert, release: 8), served-by (one insert that skips a known pair: 1), the slot's row,
-# the place taken, the booking (savepoint, insert, release: 3)
-QUERIES_TO_BOOK = 22
+# the place taken, the booking (savepoint, insert, release: 3), the BOOKING_MADE event (its
+# delivery, the confirmation, is after the commit)
+QUERIES_TO_BOOK = 23
 
 
 def test_a_booking_of_a_full_slot_is_answered_from_one_query(api, tenant, store, service, django_assert_num_queries):
@@ -417,6 +418,22 @@ def test_the_store_checks_in_and_anyone_may_with_the_code(api, tenant, store, se
         assert sorted(StoreVisit.objects.values_list("booking_id", flat=True)) == sorted(
             [by_staff.pk, by_code.pk, scanned.pk]
         )
+
+
+def test_staff_scanning_another_bookings_code_checks_nobody_in(api, tenant, store, service, manager):
+    # given two bookings, and the store scanning the second one's QR code on the first's page
+    first = booked(tenant, store, service, phone="13812345671")
+    second = booked(tenant, store, service, phone="13812345672")
+    with clock(SLOT):
+        response = api(manager, tenant).post(
+            f"/api/v1/bookings/{first.pk}/check-in/", {"check_in_code": second.check_in_code}, format="json"
+        )
+    # then it is refused naming the code, and nobody is checked in
+    assert (response.status_code, response.json()["errors"]) == (
+        400,
+        {"check_in_code": ["This check-in code is not this booking's."]},
+    )
+    assert snapshot(StoreVisit, tenant) == []
 
 
 def test_check_in_too_early_or_the_next_day_is_409(api, tenant, store, service, manager):

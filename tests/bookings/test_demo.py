@@ -7,12 +7,14 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bookings.choices import BookingStatus, VisitSource
-from bookings.demo import seed_bookings_for
+from bookings.demo import TODAY_MARK, seed_bookings_for
 from bookings.models import Booking, SlotOccupancy, StoreVisit
+from bookings.rules import may_check_in
 from catalog.demo import seed_catalog_for
 from members.demo import seed_members
 from o2o.choices import Role
@@ -82,16 +84,23 @@ def test_every_brand_gets_bookings_in_every_status_with_consistent_slot_counters
         # when the demo bookings are seeded
         seed(tenant, brand)
         with tenant_scope(tenant):
-            bookings = list(Booking.objects.filter(tenant=tenant).select_related("store"))
+            every_booking = list(Booking.objects.filter(tenant=tenant).select_related("store"))
             visits = list(StoreVisit.objects.filter(tenant=tenant))
             slots = list(SlotOccupancy.objects.filter(tenant=tenant))
             manager = StoreStaff.objects.filter(tenant=tenant).select_related("user").get(role=Role.STORE_MANAGER)
+        bookings = [b for b in every_booking if not b.visitor_id.startswith(TODAY_MARK)]
         # then 2 bookings a day from two weeks ago to a week ahead, in every status
         assert len(bookings) == 2 * 22, brand.slug
         statuses = Counter(b.status for b in bookings)
         assert set(statuses) == set(BookingStatus.values), (brand.slug, statuses)
         assert statuses == EXPECTED[brand.slug]
         assert {b.start_at < NOW for b in bookings if b.status == BookingStatus.BOOKED} == {False}
+        # and one more at the listed manager's store, booked for its first slot today (at NOW, 08:00
+        # in Berlin, no slot of today has opened for check-in yet: the first one will first)
+        [today] = [b for b in every_booking if b.visitor_id.startswith(TODAY_MARK)]
+        local_start = today.start_at.astimezone(ZoneInfo(today.store.timezone))
+        assert (today.store_id, today.status, local_start.date()) == (manager.store_id, "booked", dt.date(2026, 3, 20))
+        assert may_check_in(tenant=tenant, booking=today, now=today.start_at)
         assert min(b.start_at for b in bookings).date() >= (NOW - dt.timedelta(days=15)).date()
         assert max(b.start_at for b in bookings) <= NOW + dt.timedelta(days=8)
         # and each checked-in or completed booking has its check-in visit, plus past walk-ins
@@ -101,7 +110,9 @@ def test_every_brand_gets_bookings_in_every_status_with_consistent_slot_counters
         assert len(walk_ins) == WALK_INS[brand.slug]
         assert all(v.visited_at < NOW for v in walk_ins)
         # and every slot counter holds exactly its bookings that were not cancelled
-        held = Counter((b.store_id, b.service_id, b.start_at) for b in bookings if b.status != BookingStatus.CANCELLED)
+        held = Counter(
+            (b.store_id, b.service_id, b.start_at) for b in every_booking if b.status != BookingStatus.CANCELLED
+        )
         assert {(s.store_id, s.service_id, s.start_at): s.taken for s in slots if s.taken} == held
         # and a store manager can log in to check visits in
         assert manager.user.check_password(DEMO_PASSWORD)

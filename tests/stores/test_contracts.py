@@ -111,6 +111,26 @@ def test_a_rate_outside_0_to_1_is_invalid(tenant):
     assert error.value.extra == {"errors": {"sales_share_rate": ["A fraction between 0 and 1, e.g. 0.9200."]}}
 
 
+def test_a_version_starting_more_than_two_years_ahead_is_invalid(tenant):
+    # given a store, and the last day a version may start (two years of 366 days from today)
+    latest = tenant_today(tenant=tenant) + dt.timedelta(days=732)
+    terms = ContractTerms(sales_share_rate=Decimal("0.1"), tac_chargeable=False, commission_borne_by_store=False)
+    with tenant_scope(tenant):
+        store = make_store(tenant)
+        before = snapshot(StoreContract, tenant)
+        # when HQ names 9999-12-31, or the day after the last
+        errors = []
+        for start in (dt.date(9999, 12, 31), latest + dt.timedelta(days=1)):
+            with pytest.raises(InvalidInput) as error, tenant_scope(tenant):
+                change_contract(tenant=tenant, store=store, terms=terms, valid_from=start)
+            errors.append(error.value.extra)
+        # then both are refused naming valid_from, nothing is written, and the last day itself is taken
+        assert snapshot(StoreContract, tenant) == before
+        assert change_contract(tenant=tenant, store=store, terms=terms, valid_from=latest).valid_from == latest
+    message = f"A contract version starts by {latest.isoformat()} at the latest (two years ahead)."
+    assert errors == [{"errors": {"valid_from": [message]}}] * 2
+
+
 def test_no_contract_before_the_first_version_is_not_found(tenant):
     with tenant_scope(tenant):
         store = make_store(tenant)
