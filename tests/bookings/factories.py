@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 from unittest import mock
 
-from bookings.models import SlotOccupancy
+from bookings.models import Booking, SlotOccupancy
+from bookings.services import book_visit
 from catalog.models import Service
 from o2o.models import Tenant
 from o2o.tenancy import tenant_scope
@@ -56,3 +57,30 @@ def clock(at: dt.datetime) -> Iterator[None]:
     """Stop the clock at `at` (the clock is a boundary: the only thing these tests mock)."""
     with mock.patch("django.utils.timezone.now", return_value=at):
         yield
+
+
+def book(
+    tenant: Tenant,
+    store: Store,
+    service: Service,
+    start: dt.datetime,
+    *,
+    now: dt.datetime,
+    name: str = "张伟",
+    phone: str = "13812345678",
+    member: Any = None,
+    **extra: Any,
+) -> Booking:
+    """A booking made through the service at a stopped clock (`now`), in `tenant`'s scope."""
+    with tenant_scope(tenant), clock(now):
+        return book_visit(
+            tenant=tenant,
+            store=store,
+            service=service,
+            start_at=start,
+            member=member,
+            name=name,
+            phone=phone,
+            now=now,
+            **extra,
+        )

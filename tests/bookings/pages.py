@@ -7,15 +7,14 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from bookings import services
 from bookings.models import Booking
 from catalog.models import Service
 from members.models import Member
 from o2o.models import Tenant
 from o2o.tenancy import tenant_scope
 from stores.models import Store
+from tests.bookings import factories
 from tests.bookings.conftest import NOW
-from tests.bookings.factories import clock
 
 
 def utc(moment: dt.datetime) -> str:
@@ -38,17 +37,10 @@ def book(
     now: dt.datetime = NOW,
     for_order: bool = False,
 ) -> Booking:
-    with tenant_scope(tenant), clock(now):
-        return services.book_visit(
-            tenant=tenant,
-            store=store,
-            service=service,
-            start_at=start,
-            member=member,
-            name=name,
-            phone=phone,
-            for_order=for_order,
-        )
+    """The pages' guest: `tests.bookings.factories.book` with the name and phone the pages show."""
+    return factories.book(
+        tenant, store, service, start, now=now, name=name, phone=phone, member=member, for_order=for_order
+    )
 
 
 def reload(tenant: Tenant, booking: Booking) -> Booking:

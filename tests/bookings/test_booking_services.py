@@ -15,7 +15,6 @@ from bookings.events import BOOKING_CHECKED_IN, STORE_VISITED
 from bookings.models import Booking, SlotOccupancy, StoreVisit
 from bookings.services import (
     CODE_ALPHABET,
-    book_visit,
     cancel_booking,
     check_in,
     mark_no_show,
@@ -27,6 +26,7 @@ from members.models import Member, ServedBy
 from o2o.errors import Conflict, Forbidden, InvalidInput, NotFound
 from o2o.events import handles, registry
 from o2o.tenancy import tenant_scope
+from tests.bookings import factories
 from tests.bookings.conftest import NEXT_SLOT, NOW, SLOT
 from tests.bookings.factories import make_service, occupancy
 from tests.stores.factories import snapshot
@@ -39,19 +39,8 @@ def minutes(n: int) -> dt.timedelta:
     return dt.timedelta(minutes=n)
 
 
-def book(tenant, store, service, *, start=SLOT, member=None, name="张伟", phone="13812345678", now=NOW, **extra):
-    with tenant_scope(tenant):
-        return book_visit(
-            tenant=tenant,
-            store=store,
-            service=service,
-            start_at=start,
-            member=member,
-            name=name,
-            phone=phone,
-            now=now,
-            **extra,
-        )
+def book(tenant, store, service, *, start=SLOT, now=NOW, **extra):
+    return factories.book(tenant, store, service, start, now=now, **extra)
 
 
 def state(tenant) -> dict[str, Any]:

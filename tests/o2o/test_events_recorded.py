@@ -10,7 +10,7 @@ import pytest
 
 from bookings.events import BOOKING_CANCELLED, BOOKING_CHECKED_IN, BOOKING_MADE, STORE_VISITED
 from bookings.models import StoreVisit
-from bookings.services import book_visit, cancel_booking, check_in, record_walk_in
+from bookings.services import cancel_booking, check_in, record_walk_in
 from catalog.models import Service
 from o2o.choices import Role
 from o2o.errors import Conflict
@@ -19,7 +19,7 @@ from o2o.events.models import Event
 from o2o.models import User
 from o2o.tenancy import tenant_scope
 from stores.models import Store
-from tests.bookings.factories import bookable_store, hours, make_service, offer
+from tests.bookings.factories import book, bookable_store, hours, make_service, offer
 
 pytestmark = pytest.mark.django_db
 
@@ -64,16 +64,7 @@ def test_a_booking_records_made_checked_in_and_visited_and_a_refusal_nothing(ten
     manager = make_staff(store, Role.STORE_MANAGER)
     with tenant_scope(tenant):
         # when a guest books, a check-in is refused as too early, and the store then checks them in
-        booking = book_visit(
-            tenant=tenant,
-            store=store,
-            service=exam,
-            start_at=SLOT,
-            member=None,
-            phone="13812345678",
-            name="张伟",
-            now=NOW,
-        )
+        booking = book(tenant, store, exam, SLOT, now=NOW)
         with pytest.raises(Conflict):
             check_in(tenant=tenant, booking=booking, by=manager, now=SLOT - dt.timedelta(minutes=31))
         check_in(tenant=tenant, booking=booking, by=manager, now=SLOT)
@@ -88,16 +79,7 @@ def test_a_booking_records_made_checked_in_and_visited_and_a_refusal_nothing(ten
 
 def test_a_cancellation_records_booking_cancelled_once(tenant, store, exam):
     with tenant_scope(tenant):
-        booking = book_visit(
-            tenant=tenant,
-            store=store,
-            service=exam,
-            start_at=SLOT,
-            member=None,
-            phone="13812345678",
-            name="张伟",
-            now=NOW,
-        )
+        booking = book(tenant, store, exam, SLOT, now=NOW)
         cancel_booking(tenant=tenant, booking=booking, now=NOW)
         with pytest.raises(Conflict):
             cancel_booking(tenant=tenant, booking=booking, now=NOW)

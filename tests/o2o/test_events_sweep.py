@@ -12,14 +12,13 @@ from unittest import mock
 import pytest
 
 from bookings.handlers import confirmation
-from bookings.services import book_visit
 from bookings.tasks import send_booking_confirmation_task
 from o2o.events import handles, record_event, registry, services
 from o2o.events.models import Delivery, Event, EventCursor
 from o2o.events.services import fan_out_event, sweep_events
 from o2o.events.tasks import run_delivery_task, sweep_events_all_tenants_task
 from o2o.tenancy import current_tenant_id, tenant_scope
-from tests.bookings.factories import bookable_store, hours, make_service, offer
+from tests.bookings.factories import book, bookable_store, hours, make_service, offer
 
 pytestmark = pytest.mark.django_db
 
@@ -118,16 +117,7 @@ def test_a_booking_confirmation_lost_with_the_broker_is_sent_once_by_the_sweep(
         exam = make_service(tenant, "Eye exam", duration_minutes=30)
         offer(tenant, store, (exam, 2))
     with clock(T0), django_capture_on_commit_callbacks(execute=False), tenant_scope(tenant):
-        booking = book_visit(
-            tenant=tenant,
-            store=store,
-            service=exam,
-            start_at=SLOT,
-            member=None,
-            phone="13812345678",
-            name="张伟",
-            now=T0,
-        )
+        booking = book(tenant, store, exam, SLOT, now=T0)
     assert sms(caplog) == []
     # when the sweep runs after the broker is back, and twice more
     for minutes in (7, 8, 9):
