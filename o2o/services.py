@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -72,6 +73,9 @@ class SignUp:
     name: str
 
 
+SIGN_UP_NOTICE_SECONDS = 3600
+
+
 @transaction.atomic
 def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User | None:
     """Create a consumer account (username = E.164 phone) with the consumer role in `tenant`.
@@ -80,15 +84,15 @@ def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User | None:
     or granted, whatever the password (sign-up never checks one), and the phone is told by SMS that
     someone tried, so that its owner signs in instead (and joins the brand with `join_brand_as_consumer`).
     Callers answer both cases alike: sign-up must not tell whether an account exists. Raises
-    InvalidInput for a weak password of a new account, with nothing created. Records
+    InvalidInput for a weak password, for a new and a known phone alike, with nothing created. Records
     `CONSUMER_SIGNED_UP` for a new account (the members app makes them a member, after commit).
     """
     user = User(username=data.phone, phone=data.phone, name=data.name)
+    try:  # before looking the phone up: a weak password is refused alike for a new and a known phone
+        validate_password(data.password, user)
+    except DjangoValidationError as exc:
+        raise InvalidInput("password", " ".join(exc.messages)) from exc
     if not User.objects.filter(username=data.phone).exists():
-        try:
-            validate_password(data.password, user)
-        except DjangoValidationError as exc:
-            raise InvalidInput("password", " ".join(exc.messages)) from exc
         user.set_password(data.password)
         try:
             with transaction.atomic():
@@ -108,7 +112,9 @@ def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User | None:
             "you, sign in with your password instead; otherwise ignore this message."
         ),
     )
-    transaction.on_commit(lambda: notify(message=message, phone=data.phone), robust=True)
+    # one such SMS per phone an hour: sign-up must not be a way to flood someone's phone
+    if cache.add(f"o2o:signup-notice:{data.phone}", 1, SIGN_UP_NOTICE_SECONDS):
+        transaction.on_commit(lambda: notify(message=message, phone=data.phone), robust=True)
     return None
 
 
