@@ -19,6 +19,7 @@ from django.db import OperationalError
 from bookings import services
 from o2o.celery import tenant_task
 from o2o.models import Tenant
+from o2o.tenancy.selectors import list_active_tenant_ids
 
 
 @tenant_task()
@@ -42,14 +43,10 @@ def mark_no_shows_task(*, tenant: Tenant) -> int:
     return services.mark_no_shows(tenant=tenant)
 
 
-def _active_tenant_ids() -> list[int]:
-    return list(Tenant.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
-
-
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def send_due_reminders_all_tenants_task() -> int:
     """Beat, every 5 minutes: enqueue `send_due_reminders_task` for every active brand."""
-    tenant_ids = _active_tenant_ids()
+    tenant_ids = list_active_tenant_ids()
     for tenant_id in tenant_ids:
         send_due_reminders_task.delay_on_commit(tenant_id=tenant_id)
     return len(tenant_ids)
@@ -58,7 +55,7 @@ def send_due_reminders_all_tenants_task() -> int:
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def mark_no_shows_all_tenants_task() -> int:
     """Beat, every 5 minutes: enqueue `mark_no_shows_task` for every active brand."""
-    tenant_ids = _active_tenant_ids()
+    tenant_ids = list_active_tenant_ids()
     for tenant_id in tenant_ids:
         mark_no_shows_task.delay_on_commit(tenant_id=tenant_id)
     return len(tenant_ids)

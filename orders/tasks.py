@@ -12,6 +12,7 @@ from celery import shared_task
 
 from o2o.celery import tenant_task
 from o2o.models import Tenant
+from o2o.tenancy.selectors import list_active_tenant_ids
 from orders import services
 
 
@@ -44,7 +45,7 @@ def sweep_all_tenants_task() -> int:
     Runs outside any tenant scope (the tenants table is not tenant-owned). Returns how many were
     enqueued.
     """
-    tenant_ids = list(Tenant.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    tenant_ids = list_active_tenant_ids()
     for tenant_id in tenant_ids:
         sweep_expired_orders_task.delay(tenant_id=tenant_id)
     return len(tenant_ids)

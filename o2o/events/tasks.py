@@ -54,9 +54,9 @@ def sweep_events_all_tenants_task(
 ) -> int:
     """Beat, every minute (o2o/schedules.py): enqueue `sweep_events_task` for every active brand.
     The thresholds may be given in the job's kwargs. Returns how many brands."""
-    from o2o.models import Tenant
+    from o2o.tenancy.selectors import list_active_tenant_ids
 
-    tenant_ids = list(Tenant.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    tenant_ids = list_active_tenant_ids()
     for tenant_id in tenant_ids:
         sweep_events_task.delay_on_commit(
             tenant_id=tenant_id,

@@ -26,6 +26,11 @@ def get_active_tenant(*, slug: str) -> Tenant | None:
     return first_row(Tenant, "slug = %s AND is_active", [slug.strip().lower()]) if slug else None
 
 
+def list_active_tenant_ids() -> list[int]:
+    """The ids of the active brands, in id order: what a periodic job fans out over."""
+    return list(Tenant.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+
+
 def roles_of(*, tenant: Tenant, user: User) -> frozenset[str]:
     """The role names `user` holds in `tenant` (empty for anonymous users)."""
     if not user.is_authenticated:

@@ -245,8 +245,8 @@ def shop_order_cancel(request: SignedInPortalRequest, order_id: int) -> HttpResp
         return HttpResponseNotAllowed(["POST"])
     policies.authorize("cancel", actor, order)
     reason = validated(CancelForm(request.POST))["reason"]
-    as_store = policies.cancels_as_store(actor, order)
-    services.cancel_order(tenant=request.tenant, order=order, by=request.user, as_staff=as_store, reason=reason)
+    # the consumer's own cancel: this actor is narrowed to the consumer role, never the store's
+    services.cancel_order(tenant=request.tenant, order=order, by=request.user, as_staff=False, reason=reason)
     messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
     return redirect("shop-order-detail", order_id=order.pk)
 
