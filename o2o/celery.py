@@ -40,7 +40,11 @@ def broker_outage(app: Celery) -> Outage:
 
 class Task(DjangoTask):
     """The class of every task of the app: Celery's Django task, whose after-commit enqueues never
-    raise (with eager tasks, the embedded default and the tests, they run the task as before)."""
+    raise: the change they follow is committed, its request answered by what it did.
+
+    With eager tasks (the embedded default and the tests) the enqueue runs the task itself: an
+    exception of the task is logged with its traceback, as a worker would, and goes no further.
+    """
 
     def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
         transaction.on_commit(partial(self._enqueue_after_commit, args, kwargs, {}))
@@ -50,7 +54,12 @@ class Task(DjangoTask):
 
     def _enqueue_after_commit(self, args: Any, kwargs: dict[str, Any] | None, options: dict[str, Any]) -> None:
         if self.app.conf.task_always_eager:  # not a broker: the task itself runs here
-            self.apply_async(args, kwargs, **options)
+            try:
+                self.apply_async(args, kwargs, **options)
+            except Exception:
+                logger.exception(
+                    "%s (args %s, kwargs %s) failed, run eagerly after the commit", self.name, args, kwargs
+                )
             return
         outage = broker_outage(self.app)
         if outage.is_down():

@@ -203,4 +203,4 @@ class RoleInvitation(TenantOwned):
         return f"{self.role} for {self.phone or self.email}@{self.tenant_id}"
 
 
-from o2o.events.models import Delivery, Event, EventCursor  # noqa: E402, F401  the outbox (o2o.events)
+from o2o.events.models import Delivery, Event  # noqa: E402, F401  the outbox (o2o.events)

@@ -74,9 +74,9 @@ EVENTS_SWEEP = PeriodicJob(
     name="platform: deliver domain events the after-commit path lost",
     task="o2o.events.tasks.sweep_events_all_tenants_task",
     every=1,
-    description="Fans out the events recorded but never fanned out (a broker outage, a process killed after "
-    "the commit) and enqueues the deliveries overdue, one sweep per active brand. Optional kwargs: "
-    "events_after_seconds, deliveries_after_seconds.",
+    description="Enqueues the event deliveries overdue (recorded with their change, but their enqueue lost in a "
+    "broker outage or a process killed after the commit; a worker killed while running one), one sweep per "
+    "active brand. Optional kwargs: deliveries_after_seconds.",
 )
 
 # The kernel's own periodic jobs (created by o2o's migrations 0002 and 0007, and after every migrate)

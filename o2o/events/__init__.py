@@ -7,8 +7,10 @@ them, losing it, or letting their failures reach its caller (a transactional out
 
 **Recording.** A service calls `record_event(tenant=..., name=ORDER_PLACED, order_id=order.pk)` in
 the transaction that makes the change: one INSERT of an `Event` row (tenant-owned, under row-level
-security, insert-only). A rollback takes the event with it. After the commit, `fan_out_event_task`
-is enqueued through the project's Task class, so a broker outage is logged, never raised.
+security, insert-only) and one of its `Delivery` rows, a pending one per handler registered for the
+event. A rollback takes them with it; a commit keeps them, so what must be delivered is on disk the
+moment the change is. After the commit, each delivery is enqueued through the project's Task class,
+so a broker outage is logged, never raised.
 
 **Handling.** A higher app registers idempotent handlers in its `handlers.py`, imported by its
 `AppConfig.ready()`::
@@ -17,26 +19,23 @@ is enqueued through the project's Task class, so a broker outage is logged, neve
     def ready_after_check_in(*, tenant: Tenant, event: Event) -> None:
         services.ready_after_check_in(tenant=tenant, booking_id=event.payload["booking_id"])
 
-**Delivering.** The fan-out creates one `Delivery` row per handler (unique per event and handler)
-and enqueues `run_delivery_task` for each: the handler runs in the event's brand scope, in a
-transaction of its own; success marks the delivery done (a done delivery is never run again). A
-handler that raises is rolled back, its attempt and traceback tail recorded, and retried with a
-countdown of 10 s doubling to 5 minutes at most (under the broker's 600 s visibility timeout); after
+**Delivering.** `run_delivery_task` runs the handler in the event's brand scope, in a transaction
+of its own; success marks the delivery done (a done delivery is never run again). A handler that
+raises is rolled back, its attempt and traceback tail recorded, and retried with a countdown of
+10 s doubling to 5 minutes at most (under the broker's 600 s visibility timeout); after
 `MAX_ATTEMPTS` (8) it is kept aside as `failed`, shown with its error in the brand's admin ("Event
 deliveries"), where an HQ admin replays it. The wrapper never raises for a handler, so with eager
 tasks (the embedded default and the tests, where a task's exception would propagate) a failing
 handler still never changes the answer of the request that made the change.
 
 **Nothing lost.** Beat's `sweep_events_all_tenants_task` (every minute, one sweep per brand, from the
-database schedule) fans out the events the after-commit path never fanned out (the broker was down,
-the process died after the commit) and enqueues the pending deliveries that are overdue (a worker
-killed while running one; a retry's countdown lost). It walks the events from a per-brand cursor in
-id order, in batches, on indexes: work proportional to what was recorded since, whatever the size
-of the table. It takes an event as lost once it is older than a transaction may stay open (the task
-time limit and a minute: about 6 minutes), a delivery once it has been due for a minute; so a lost
-enqueue delays an event by minutes. A handler registered by a new release gets the events the sweep
-has not passed yet and every later one, not older ones. With eager tasks and no beat (the demo), a
-failed attempt waits for a replay.
+database schedule) enqueues the pending deliveries that have been due for a minute: those whose
+enqueue after the commit was lost (the broker was down, the process died after the commit), those
+of a worker killed while running one, a retry whose countdown was lost. It reads the partial index
+of pending deliveries by due time, in batches: work proportional to what is pending, whatever the
+size of the tables. A lost enqueue delays an event by a minute or two. A handler registered by a
+new release gets the events recorded from then on (recording is where deliveries are made). With
+eager tasks and no beat (the demo), a failed attempt waits for a replay.
 
 **Why not a library.** django-celery-outbox and django-jaiminho were evaluated: both need a relay
 process of their own beside the workers (`celery_outbox_relay`, `events_relay`); neither is

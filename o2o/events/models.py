@@ -1,5 +1,5 @@
-"""The outbox's tables: the events recorded with the changes, their deliveries to the handlers,
-and how far the sweep has fanned them out (see `o2o.events`).
+"""The outbox's tables: the events recorded with the changes, and their deliveries to the handlers
+(see `o2o.events`).
 
 Imported at the end of `o2o/models.py`, so that they are models of the kernel app.
 """
@@ -33,7 +33,6 @@ class Event(TenantOwned):
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        # the sweep walks the brand's events in id order from its cursor
         indexes = [models.Index(fields=["tenant", "id"], name="event_tenant_id")]
 
     def __str__(self) -> str:
@@ -79,17 +78,3 @@ class Delivery(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.handler} <- {self.event_id}"
-
-
-class EventCursor(TenantOwned):
-    """How far the sweep has fanned out the brand's events: every event up to `fanned_out_through`
-    (an event id) has its deliveries. One row per brand, locked by the sweep."""
-
-    fanned_out_through = models.BigIntegerField(default=0)
-    swept_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["tenant"], name="eventcursor_one_per_tenant")]
-
-    def __str__(self) -> str:
-        return f"events of {self.tenant_id} fanned out through {self.fanned_out_through}"

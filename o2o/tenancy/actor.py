@@ -14,7 +14,6 @@ stores and members apps register how to find them (`register_staff_post_resolver
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
@@ -67,7 +66,9 @@ def register_membership_resolver(resolver: MembershipResolver) -> None:
 
 
 class Actor:
-    """The caller in one brand. Every part is loaded on first use, then kept.
+    """The caller in one brand. Every part is loaded on first use, then kept for as long as the
+    caller is the same (a request's user can change once: the API authenticates after the
+    middleware made the actor; what was loaded for the anonymous caller is then loaded again).
 
     `staff_post` is the user's active store post, only while they hold a store role (manager or
     guide) in the brand: a revoked role gives no store access, whatever post is left behind.
@@ -78,8 +79,23 @@ class Actor:
     ) -> None:
         self._tenant = tenant
         self._user = user
+        self._loaded: dict[str, tuple[Any, Any]] = {}  # part -> (the caller it was loaded for, value)
         if roles is not None:
-            self.__dict__["roles"] = frozenset(roles)
+            self._loaded["roles"] = (self._caller(), frozenset(roles))
+
+    def _caller(self) -> tuple[Any, Any]:
+        """Who the parts are loaded for: the brand and the user."""
+        tenant, user = self.tenant, self.user
+        return (tenant.pk if tenant is not None else None, user.pk if user.is_authenticated else None)
+
+    def _load(self, part: str, load: Callable[[], Any]) -> Any:
+        caller = self._caller()
+        kept = self._loaded.get(part)
+        if kept is not None and kept[0] == caller:
+            return kept[1]
+        value = load()
+        self._loaded[part] = (caller, value)
+        return value
 
     @property
     def tenant(self) -> Tenant | None:
@@ -95,9 +111,13 @@ class Actor:
         user = self.user
         return user if user.is_authenticated else None
 
-    @cached_property
+    @property
     def roles(self) -> frozenset[str]:
         """The roles the user holds in the brand (one query; none for anonymous or no brand)."""
+        roles: frozenset[str] = self._load("roles", self._load_roles)
+        return roles
+
+    def _load_roles(self) -> frozenset[str]:
         user = self.signed_in_user
         if self.tenant is None or user is None:
             return frozenset()
@@ -108,9 +128,13 @@ class Actor:
         """HQ (admin or staff) of the brand."""
         return bool(self.roles & HQ_ROLES)
 
-    @cached_property
+    @property
     def staff_post(self) -> StaffPost | None:
         """The active store post of a store manager or guide (one query), else None."""
+        post: StaffPost | None = self._load("staff_post", self._load_staff_post)
+        return post
+
+    def _load_staff_post(self) -> StaffPost | None:
         user = self.signed_in_user
         resolver = _resolvers.get("staff_post")
         if self.tenant is None or user is None or resolver is None or not self.roles & STORE_ROLES:
@@ -131,9 +155,13 @@ class Actor:
             return False
         return as_role is None or (post.role == as_role and as_role in self.roles)
 
-    @cached_property
+    @property
     def membership(self) -> Membership | None:
         """The user's membership of the brand (one query), else None."""
+        member: Membership | None = self._load("membership", self._load_membership)
+        return member
+
+    def _load_membership(self) -> Membership | None:
         user = self.signed_in_user
         resolver = _resolvers.get("membership")
         if self.tenant is None or user is None or resolver is None:
@@ -156,11 +184,11 @@ class _Narrowed(Actor):
         super().__init__(tenant=parent.tenant, user=parent.user, roles=parent.roles & roles)
         self._parent = parent
 
-    @cached_property
+    @property
     def staff_post(self) -> StaffPost | None:
         return self._parent.staff_post if self.roles & STORE_ROLES else None
 
-    @cached_property
+    @property
     def membership(self) -> Membership | None:
         return self._parent.membership
 

@@ -230,10 +230,10 @@ class Web:
         return str(answer.body["token"])
 
 
-def start_web(redis_url: str) -> Web:
+def start_web(redis_url: str, *, application: str = "o2o.wsgi:application") -> Web:
     """gunicorn serving the application (one process, four threads), on a free port."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "o2o.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    command = [sys.executable, "-m", "gunicorn", application, "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", "1", "--threads", "4", "--graceful-timeout", "5", "--log-level", "info"]
     web = Web(process=start("gunicorn", command, env=app_env(redis_url)), port=port)
 

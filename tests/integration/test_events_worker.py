@@ -24,9 +24,12 @@ from o2o.tenancy import tenant_scope
 from tests.integration.processes import (
     START_SECONDS,
     Process,
+    RedisServer,
+    Web,
     app_env,
     free_port,
     start,
+    start_web,
     wait_for,
 )
 
@@ -41,9 +44,19 @@ SIGNUP = {"phone": "13800138000", "password": "Str0ng-pass-2026", "name": "Li Le
 # a delivery is seen within seconds once beat sweeps every second; a worker's start is seconds more
 # on a loaded machine
 DELIVERY_SECONDS = 60
-# the test handler's key (tests/integration/event_handlers.py: not imported here, where it would
-# handle every sign-up of the suite)
+# the test handler's key (tests/integration/event_handlers.py, loaded by the test's web process and
+# workers: not imported here, where it would handle every sign-up of the suite)
 KEY = "tests.integration.slow_crm"
+
+
+@pytest.fixture
+def web(own_redis: RedisServer) -> Iterator[Web]:
+    """gunicorn with the test handler loaded (deliveries are made where the event is recorded)."""
+    server = start_web(own_redis.url(), application="tests.integration.wsgi_with_handlers:application")
+    try:
+        yield server
+    finally:
+        server.process.stop()
 
 
 @pytest.fixture
@@ -67,12 +80,12 @@ def start_worker(redis_url: str, calls: Path, *, beat: bool = False, hold: bool 
 
 
 def sweep_every_second() -> None:
-    """Beat runs the events sweep every second, for events and deliveries a second old (instead of
-    every minute, for minutes-old ones; the flush after the test puts the schedule back)."""
+    """Beat runs the events sweep every second, for deliveries due a second ago (instead of
+    every minute, for a minute; the flush after the test puts the schedule back)."""
     every_second, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
     job = PeriodicTask.objects.get(name=EVENTS_SWEEP.name)
     job.interval = every_second
-    job.kwargs = json.dumps({"events_after_seconds": 1, "deliveries_after_seconds": 1})
+    job.kwargs = json.dumps({"deliveries_after_seconds": 1})
     job.save()
 
 

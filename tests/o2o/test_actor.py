@@ -167,3 +167,25 @@ def test_an_actor_outside_a_request_takes_the_roles_it_is_given(tenant, guide_an
         )
         assert as_guide.works_at(store.pk, as_role=Role.STORE_MANAGER) is False
         assert (as_consumer.store_id, as_consumer.is_consumer) == (None, True)
+
+
+def test_a_request_actor_asked_before_the_user_is_known_loads_again_for_the_user(tenant, guide_and_member, rf):
+    # given a request's actor asked for its parts while the caller was still anonymous (a
+    # middleware or a throttle reading it before the API authenticated the token)
+    from django.contrib.auth.models import AnonymousUser
+
+    from o2o.tenancy.actor import RequestActor
+
+    user, store, member = guide_and_member
+    request = rf.get("/")
+    request.tenant, request.user = tenant, AnonymousUser()
+    actor = RequestActor(request)
+    with tenant_scope(tenant):
+        assert (actor.roles, actor.store_id, actor.membership) == (frozenset(), None, None)
+        # when the user is then authenticated, the same actor answers for them
+        request.user = user
+        assert (sorted(actor.roles), actor.store_id, actor.membership.pk) == (
+            ["consumer", "guide"],
+            store.pk,
+            member.pk,
+        )

@@ -14,8 +14,8 @@ import pytest
 from bookings.handlers import confirmation
 from bookings.tasks import send_booking_confirmation_task
 from o2o.events import handles, record_event, registry, services
-from o2o.events.models import Delivery, Event, EventCursor
-from o2o.events.services import fan_out_event, sweep_events
+from o2o.events.models import Delivery, Event
+from o2o.events.services import sweep_events
 from o2o.events.tasks import run_delivery_task, sweep_events_all_tenants_task
 from o2o.tenancy import current_tenant_id, tenant_scope
 from tests.bookings.factories import book, bookable_store, hours, make_service, offer
@@ -63,39 +63,53 @@ def sweep(tenant, capture, at: dt.datetime) -> int:
         return sweep_events(tenant=tenant)
 
 
-def test_the_sweep_delivers_an_event_whose_enqueue_was_lost_once_it_is_old_enough(
+def test_an_event_is_recorded_with_its_deliveries_in_the_changes_transaction(
+    tenant, heard, django_capture_on_commit_callbacks
+):
+    # when an event is recorded and committed, the process dying before its after-commit enqueue ran
+    event = record_with_the_enqueue_lost(tenant, django_capture_on_commit_callbacks, order_id=7)
+    # then its delivery to the registered handler is on disk, pending, due at once
+    with tenant_scope(tenant):
+        assert list(Delivery.objects.values_list("event_id", "handler", "status", "attempts", "next_attempt_at")) == [
+            (event.pk, "tests.listener", "pending", 0, T0)
+        ]
+    assert heard == []
+
+
+def test_the_sweep_delivers_an_event_whose_enqueue_was_lost_a_minute_later(
     tenant, heard, django_capture_on_commit_callbacks
 ):
     # given an event recorded at T0 whose enqueue after the commit was lost
-    event = record_with_the_enqueue_lost(tenant, django_capture_on_commit_callbacks, order_id=7)
-    # when the sweep runs at T0 + 5 min: the event may still be on its way (a transaction commits up
-    # to the task time limit after it records), so it waits
-    assert sweep(tenant, django_capture_on_commit_callbacks, T0 + dt.timedelta(minutes=5)) == 0
+    record_with_the_enqueue_lost(tenant, django_capture_on_commit_callbacks, order_id=7)
+    # when the sweep runs 30 s later it leaves the delivery to its task (it may be on its way)
+    assert sweep(tenant, django_capture_on_commit_callbacks, T0 + dt.timedelta(seconds=30)) == 0
     assert heard == []
-    # when it runs at T0 + 7 min, and again a minute later
-    assert sweep(tenant, django_capture_on_commit_callbacks, T0 + dt.timedelta(minutes=7)) == 1
-    assert sweep(tenant, django_capture_on_commit_callbacks, T0 + dt.timedelta(minutes=8)) == 0
-    # then the event was delivered once, and the sweep's cursor is past it
+    # when it runs 61 s later, and again a minute after that
+    assert sweep(tenant, django_capture_on_commit_callbacks, T0 + dt.timedelta(seconds=61)) == 1
+    assert sweep(tenant, django_capture_on_commit_callbacks, T0 + dt.timedelta(seconds=121)) == 0
+    # then the event was delivered once
     assert [call["payload"] for call in heard] == [{"order_id": 7}]
     with tenant_scope(tenant):
         assert list(Delivery.objects.values_list("handler", "status", "attempts")) == [("tests.listener", "done", 1)]
-        assert EventCursor.objects.get().fanned_out_through == event.pk
 
 
-def test_the_sweep_runs_a_delivery_a_killed_worker_left_pending(tenant, heard, django_capture_on_commit_callbacks):
-    # given an event fanned out at T0 whose delivery never ran (its worker was killed)
-    event = record_with_the_enqueue_lost(tenant, django_capture_on_commit_callbacks, order_id=7)
-    with clock(T0), django_capture_on_commit_callbacks(execute=False), tenant_scope(tenant):
-        fan_out_event(tenant=tenant, event_id=event.pk)
-    # when the sweep runs 30 s later it leaves the delivery to its task; 61 s later it runs it
-    assert sweep(tenant, django_capture_on_commit_callbacks, T0 + dt.timedelta(seconds=30)) == 0
-    assert sweep(tenant, django_capture_on_commit_callbacks, T0 + dt.timedelta(seconds=61)) == 1
-    # then it was delivered once
+def test_the_sweep_leases_a_delivery_it_enqueued_so_a_backlog_is_not_queued_every_minute(
+    tenant, heard, django_capture_on_commit_callbacks
+):
+    # given an event whose enqueue was lost, swept at T0 + 61 s, its task lost again (a broker outage)
+    record_with_the_enqueue_lost(tenant, django_capture_on_commit_callbacks, order_id=7)
+    with clock(T0 + dt.timedelta(seconds=61)), django_capture_on_commit_callbacks(execute=False), tenant_scope(tenant):
+        assert sweep_events(tenant=tenant) == 1
+    # when the sweep runs each minute: it waits out the five-minute lease, then enqueues it again
+    ran = [
+        sweep(tenant, django_capture_on_commit_callbacks, T0 + dt.timedelta(seconds=61 + 60 * n)) for n in (1, 2, 5, 6)
+    ]
+    assert ran == [0, 0, 0, 1]
     assert [call["payload"] for call in heard] == [{"order_id": 7}]
 
 
 def test_a_backlog_is_swept_in_batches_until_it_is_done(tenant, heard, monkeypatch, django_capture_on_commit_callbacks):
-    # given five events lost in a broker outage, and batches of two
+    # given five events whose enqueues were lost in a broker outage, and batches of two
     monkeypatch.setattr(services, "BATCH", 2)
     for n in range(5):
         record_with_the_enqueue_lost(tenant, django_capture_on_commit_callbacks, order_id=n)
@@ -120,7 +134,7 @@ def test_a_booking_confirmation_lost_with_the_broker_is_sent_once_by_the_sweep(
         booking = book(tenant, store, exam, SLOT, now=T0)
     assert sms(caplog) == []
     # when the sweep runs after the broker is back, and twice more
-    for minutes in (7, 8, 9):
+    for minutes in (2, 3, 4):
         sweep(tenant, django_capture_on_commit_callbacks, T0 + dt.timedelta(minutes=minutes))
     # then the confirmation was sent once (by SMS: the guest has no e-mail), and recorded as sent
     with tenant_scope(tenant):
@@ -128,7 +142,7 @@ def test_a_booking_confirmation_lost_with_the_broker_is_sent_once_by_the_sweep(
             ("bookings.confirmation", "done", 1)
         ]
         booking.refresh_from_db()
-    assert booking.confirmation_sent_at == T0 + dt.timedelta(minutes=7)
+    assert booking.confirmation_sent_at == T0 + dt.timedelta(minutes=2)
     # and the handler called again (a duplicate), or the task an earlier release queued, sends nothing
     with tenant_scope(tenant):
         confirmation(tenant=tenant, event=Event.objects.get())
@@ -168,8 +182,8 @@ def test_a_delivery_run_under_another_brand_does_nothing(
 ):
     # given a delivery of brand alpha not run yet
     event = record_with_the_enqueue_lost(tenant, django_capture_on_commit_callbacks)
-    with django_capture_on_commit_callbacks(execute=False), tenant_scope(tenant):
-        [delivery_id] = fan_out_event(tenant=tenant, event_id=event.pk)
+    with tenant_scope(tenant):
+        [delivery_id] = Delivery.objects.filter(event=event).values_list("pk", flat=True)
     # when a task names it under brand beta
     result = run_delivery_task(tenant_id=other_tenant.pk, delivery_id=delivery_id)
     # then nothing ran, and alpha's delivery is still pending

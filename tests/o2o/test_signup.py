@@ -37,8 +37,9 @@ def test_sign_up_creates_the_consumer_with_the_e164_phone_as_username(
     api, tenant, other_tenant, in_tenant, django_assert_num_queries
 ):
     # when a consumer signs up in brand alpha with a national phone number (the account, its role
-    # and the CONSUMER_SIGNED_UP event: the members app makes the membership after the commit)
-    with django_assert_num_queries(16):
+    # and the CONSUMER_SIGNED_UP event with its delivery: the members app makes the membership after
+    # the commit)
+    with django_assert_num_queries(17):
         response = api(None, tenant).post(SIGNUP, BODY, format="json")
     # then the account exists under the E.164 phone, as a consumer of alpha only, with no token handed out
     assert (response.status_code, response.json()) == (201, ANSWER)

@@ -128,7 +128,7 @@ def test_with_redis_down_the_api_answers_places_the_order_once_and_the_sweep_exp
     log = web.process.log()
     assert f"the Redis cache at {own_redis.url()} is unavailable (ConnectionError" in log
     assert f"the Celery broker at {own_redis.url()} is unavailable (OperationalError" in log
-    assert "o2o.events.tasks.fan_out_event_task (args None, kwargs {'tenant_id'" in log  # the confirmation's
+    assert "o2o.events.tasks.run_delivery_task (args None, kwargs {'tenant_id'" in log  # the confirmation's
     # when Redis is back (empty: nothing was queued), the deadline passes and a worker with beat runs
     own_redis.start()
     let_the_deadline_pass(brand, order.pk)
