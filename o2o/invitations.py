@@ -151,9 +151,9 @@ def get_invitation(*, tenant: Tenant, invitation_id: int) -> RoleInvitation:
 
 
 @transaction.atomic
-def withdraw_invitation(*, tenant: Tenant, invitation: RoleInvitation) -> None:
+def withdraw_invitation(*, tenant: Tenant, invitation_id: int) -> None:
     """Delete an invitation that was not accepted (an accepted one is kept: it says who gave the
-    role). Raises NotFound for an accepted one, as if it were gone."""
-    deleted, _count = RoleInvitation.objects.filter(tenant=tenant, pk=invitation.pk, accepted_at__isnull=True).delete()
+    role), in one statement. Raises NotFound for an unknown or accepted one, as if it were gone."""
+    deleted, _count = RoleInvitation.objects.filter(tenant=tenant, pk=invitation_id, accepted_at__isnull=True).delete()
     if not deleted:
         raise NotFound(_("No such invitation."))

@@ -1,6 +1,7 @@
 """The shared kernel's models: users, tenants (brands), roles and idempotency records."""
 
 from decimal import Decimal
+from typing import Any
 from zoneinfo import available_timezones
 
 from django.contrib.auth.models import AbstractUser
@@ -31,6 +32,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; a new password (set by `set_password`, by the user or an admin) also revokes the
+        user's API tokens, as it ends their sessions: a stolen key dies with the old password."""
+        revoke = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if revoke:
+            ApiToken.objects.filter(user=self).delete()
 
 
 class ApiToken(models.Model):

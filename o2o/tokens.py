@@ -37,9 +37,3 @@ def issue_token(*, user: User) -> str:
     newest = ApiToken.objects.filter(user=user).order_by("-pk").values("pk")[:TOKENS_PER_USER]
     ApiToken.objects.filter(user=user).exclude(pk__in=Subquery(newest)).delete()
     return key
-
-
-def revoke_tokens(*, user: User) -> int:
-    """Revoke every API token of `user` (signing them out of every device); how many there were."""
-    deleted, _ = ApiToken.objects.filter(user=user).delete()
-    return deleted

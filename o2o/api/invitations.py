@@ -79,8 +79,7 @@ class InvitationDetailApi(TenantApi):
 
     @extend_schema(responses={204: None})
     def delete(self, request: SignedInApiRequest, invitation_id: int) -> Response:
-        invitation = get_invitation(tenant=request.tenant, invitation_id=invitation_id)
-        withdraw_invitation(tenant=request.tenant, invitation=invitation)
+        withdraw_invitation(tenant=request.tenant, invitation_id=invitation_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -15,7 +15,7 @@ from o2o.api.authentication import TokenAuthentication
 from o2o.choices import Role
 from o2o.models import ApiToken, User
 from o2o.tenancy.rls import as_login_user
-from o2o.tokens import TOKENS_PER_USER, issue_token, revoke_tokens, token_digest
+from o2o.tokens import TOKENS_PER_USER, issue_token, token_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -98,15 +98,19 @@ def test_a_deactivated_users_token_is_a_401(tenant, make_user):
     assert answer == (401, "User inactive or deleted.")
 
 
-def test_revoking_a_users_tokens_signs_them_out_everywhere_and_no_one_else(tenant, make_user):
+def test_a_new_password_signs_the_user_out_of_every_device_and_no_one_else(tenant, make_user):
     # given two users, one with two tokens
     li = make_user(tenant, Role.HQ_STAFF, username="li")
     make_user(tenant, Role.HQ_STAFF, username="wang")
     lis, wangs = [login("li"), login("li")], login("wang")
-    # when li's tokens are revoked
-    revoked = revoke_tokens(user=li)
+    # when li's name is changed, then li's keys still work
+    li.name = "Li"
+    li.save()
+    assert [me(key) for key in lis] == [(200, "li")] * 2
+    # when li's password is changed (by li, or reset by an admin)
+    li.set_password("An0ther-secret-2026")
+    li.save()
     # then neither of li's keys works, and wang's does
-    assert revoked == 2
     assert [me(key) for key in lis] == [(401, "Invalid token.")] * 2
     assert me(wangs) == (200, "wang")
     assert stored(li) == []
