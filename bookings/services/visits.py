@@ -69,7 +69,7 @@ def check_in(
     visit = StoreVisit.objects.create(
         tenant=tenant,
         store=locked.store,
-        member=locked.member,
+        member_id=locked.member_id,  # the id is enough: no read of the member
         visitor_id=locked.visitor_id,
         booking=locked,
         source=VisitSource.CHECK_IN,

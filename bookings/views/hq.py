@@ -5,9 +5,11 @@ per service (`selectors.show_up_rates`); one booking's page with every action HQ
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,21 +55,25 @@ def hq_booking_list(request: SignedInPortalRequest) -> HttpResponse:
     stores, services_ = _hq_choices(tenant)
     form = HqBookingFilterForm(data, stores=stores, services=services_)
     rates, rows = selectors.ShowUpRates.none(), []
-    page: Page[Booking] = Paginator(Booking.objects.none(), HQ_PAGE_SIZE).get_page(1)
+    page: Page[Booking] = Paginator(list[Booking](), HQ_PAGE_SIZE).get_page(1)
     errors = [str(error) for problems in form.errors.values() for error in problems]
     if not errors:  # the filters are the form's choices: the selector takes them as they are
         values = form.cleaned_data
         filters = {key: values[key] for key in ("store", "service") if values[key]}
-        in_range = selectors.list_bookings_between(
-            tenant=tenant,
-            actor=request.actor,
-            filters=filters,
-            first_day=values["date_from"],
-            last_day=values["date_to"],
-        )
+
+        def between(filters: dict[str, Any]) -> QuerySet[Booking]:
+            return selectors.list_bookings_between(
+                tenant=tenant,
+                actor=request.actor,
+                filters=filters,
+                first_day=values["date_from"],
+                last_day=values["date_to"],
+            )
+
+        in_range = between(filters)
         rates = selectors.show_up_rates(tenant=tenant, bookings=in_range)
-        bookings = in_range.filter(status=values["status"]) if values["status"] else in_range
-        page = Paginator(bookings, HQ_PAGE_SIZE).get_page(request.GET.get("page"))
+        listed = between({**filters, "status": values["status"]}) if values["status"] else in_range
+        page = Paginator(listed, HQ_PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [(b, b.start_at.astimezone(zone_of(b.store))) for b in page.object_list]
     context = {"portal": "hq", "form": form, "errors": errors, "page": page, "rows": rows, "rates": rates}
     return render(request, "hq/bookings/list.html", context, status=400 if errors else 200)
