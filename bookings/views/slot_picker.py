@@ -60,7 +60,7 @@ def slot_picker(
     now: dt.datetime,
 ) -> SlotPicker:
     """The day tabs (links to `base_url` with `params` and `day`) and the selected day's slots of
-    `offering` (with its store and service: `slots.find_offering`), in two queries' worth of reads.
+    `offering` (with its store and service: `slots.find_offering`), in one query (the places taken).
 
     Without a (valid) wanted day, the first day with a free place is selected. Each slot links to
     `confirm_url` with `params` and its `start` when `confirm_url` is given.
