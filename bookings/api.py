@@ -4,11 +4,12 @@ Who does what:
 - anyone, signed in or not, lists a store's slots, books (a signed-in consumer with their own
   membership, a guest with name and phone), checks a booking in by its code, and records a
   walk-in by scanning the store's QR code;
-- a consumer sees, cancels and reschedules their own bookings (until the cut-off);
-- a store's manager and guides see their store's bookings, check them in, cancel or reschedule
-  them (no cut-off) and mark no-shows; HQ does so for every store.
-A booking the caller may not see, or another brand's, is a 404 like a missing one; action views
-look the booking up before they read the body.
+- who sees and does what to a booking is `bookings.policies`, asked with the request's actor
+  exactly as the portal pages ask it: a consumer sees, cancels and reschedules their own bookings
+  (until the cut-off); a store's manager and guides see their store's bookings, check them in,
+  cancel or reschedule them (no cut-off) and mark no-shows; HQ does so for every store.
+A booking the caller may not see, or another brand's, is a 404 like a missing one (action views
+look the booking up before they read the body); one they see but may not act on is a 403.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from bookings import selectors, services
+from bookings import policies, selectors, services
 from bookings.choices import BookingStatus
 from bookings.models import Booking, StoreVisit
 from bookings.slots import MAX_RANGE_DAYS, find_offering, slots_of_offering
@@ -196,9 +197,7 @@ class BookingListApi(TenantApi):
 
     @extend_schema(parameters=BOOKING_FILTERS, responses={200: BookingOutput(many=True)})
     def get(self, request: TenantApiRequest) -> Response:
-        bookings = selectors.list_bookings(
-            tenant=request.tenant, user=request.user, roles=request.roles.names, filters=request.query_params
-        )
+        bookings = selectors.list_bookings(tenant=request.tenant, actor=request.actor, filters=request.query_params)
         return self.paginate(bookings, BookingOutput)
 
     @extend_schema(request=Input, responses={201: BookingOutput})
@@ -222,7 +221,7 @@ class BookingListApi(TenantApi):
             tenant=request.tenant,
             offering=offering,
             start_at=values["start"],
-            member=selectors.own_membership(tenant=request.tenant, user=request.user),
+            member=selectors.own_membership(request.actor),
             name=values.get("name", ""),
             phone=values.get("phone", ""),
             visitor_id=values.get("visitor_id", ""),
@@ -239,22 +238,15 @@ class BookingDetailApi(TenantApi):
 
     @extend_schema(responses={200: BookingOutput})
     def get(self, request: TenantApiRequest, booking_id: int) -> Response:
-        booking = selectors.get_booking(
-            tenant=request.tenant, user=request.user, roles=request.roles.names, booking_id=booking_id
-        )
+        booking = selectors.get_booking(tenant=request.tenant, actor=request.actor, booking_id=booking_id)
         return Response(BookingOutput(booking).data)
 
 
-def _visible_booking(request: TenantApiRequest, booking_id: int) -> Booking:
-    return selectors.get_booking(
-        tenant=request.tenant, user=request.user, roles=request.roles.names, booking_id=booking_id
-    )
-
-
-def _acts_for(request: TenantApiRequest, booking: Booking) -> bool:
-    return selectors.acts_for_store(
-        tenant=request.tenant, user=request.user, store_id=booking.store_id, roles=request.roles.names
-    )
+def _get_for(action: str, request: TenantApiRequest, booking_id: int) -> Booking:
+    """The booking the caller sees (404 else), when the policy lets them `action` it (403 else)."""
+    booking = selectors.get_booking(tenant=request.tenant, actor=request.actor, booking_id=booking_id)
+    policies.authorize(action, request.actor, booking)
+    return booking
 
 
 class BookingCancelApi(TenantApi):
@@ -271,9 +263,12 @@ class BookingCancelApi(TenantApi):
 
     @extend_schema(request=None, responses={200: BookingOutput})
     def post(self, request: TenantApiRequest, booking_id: int) -> Response:
-        booking = _visible_booking(request, booking_id)
+        booking = _get_for("cancel", request, booking_id)
         booking = services.cancel_booking(
-            tenant=request.tenant, booking=booking, by=request.user, force=_acts_for(request, booking)
+            tenant=request.tenant,
+            booking=booking,
+            by=request.user,
+            force=policies.changes_as_store(request.actor, booking),
         )
         return Response(BookingOutput(booking).data)
 
@@ -295,7 +290,7 @@ class BookingRescheduleApi(TenantApi):
 
     @extend_schema(request=Input, responses={200: BookingOutput})
     def post(self, request: TenantApiRequest, booking_id: int) -> Response:
-        booking = _visible_booking(request, booking_id)
+        booking = _get_for("reschedule", request, booking_id)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         booking = services.reschedule_booking(
@@ -303,7 +298,7 @@ class BookingRescheduleApi(TenantApi):
             booking=booking,
             start_at=data.validated_data["start"],
             by=request.user,
-            force=_acts_for(request, booking),
+            force=policies.changes_as_store(request.actor, booking),
         )
         return Response(BookingOutput(booking).data)
 
@@ -335,10 +330,11 @@ class BookingCheckInApi(TenantApi):
     def post(self, request: TenantApiRequest, booking_id: int) -> Response:
         code = _code_in(request.data)
         booking = selectors.get_booking_for_check_in(
-            tenant=request.tenant, user=request.user, roles=request.roles.names, booking_id=booking_id, code=code
+            tenant=request.tenant, actor=request.actor, booking_id=booking_id, code=code
         )
         data = CheckInInput(data=request.data)
         data.is_valid(raise_exception=True)
+        policies.authorize("check_in", request.actor, booking, code=code)
         booking = services.check_in(tenant=request.tenant, booking=booking, code=code, by=request.user)
         return Response(BookingOutput(booking).data)
 
@@ -361,7 +357,9 @@ class BookingCheckInByCodeApi(TenantApi):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         code = data.validated_data["check_in_code"]
-        booking = services.check_in(tenant=request.tenant, code=code, by=request.user)
+        booking = selectors.get_booking_by_code(tenant=request.tenant, code=code)
+        policies.authorize("check_in", request.actor, booking, code=code)  # holding the code is enough
+        booking = services.check_in(tenant=request.tenant, booking=booking, code=code, by=request.user)
         return Response(BookingOutput(booking).data)
 
 
@@ -374,7 +372,7 @@ class BookingNoShowApi(TenantApi):
 
     @extend_schema(request=None, responses={200: BookingOutput})
     def post(self, request: TenantApiRequest, booking_id: int) -> Response:
-        booking = _visible_booking(request, booking_id)
+        booking = _get_for("no_show", request, booking_id)
         booking = services.mark_no_show(tenant=request.tenant, booking=booking, by=request.user)
         return Response(BookingOutput(booking).data)
 
@@ -404,7 +402,7 @@ class StoreWalkInApi(TenantApi):
         visit, created = services.record_walk_in(
             tenant=request.tenant,
             store=store,
-            member=selectors.own_membership(tenant=request.tenant, user=request.user),
+            member=selectors.own_membership(request.actor),
             visitor_id=data.validated_data.get("visitor_id", ""),
         )
         return Response(VisitOutput(visit).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

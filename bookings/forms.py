@@ -1,7 +1,7 @@
 """The forms of the booking pages: they parse and show input; the rules live in `bookings.services`.
 
-An `AppError` a service raises is put back next to the field it names (`show_service_error` of the
-stores pages does the same).
+An `AppError` a service raises is put back next to the field it names by the page error boundary
+(`o2o.portals.forms.show_error`).
 """
 
 from __future__ import annotations
@@ -13,18 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bookings.choices import BookingStatus
-from o2o.errors import AppError
 from o2o.fields import DateInput
-
-
-def show_service_error(form: forms.Form, error: AppError) -> None:
-    """Put a service's error next to the field it names, or above the form when no field matches."""
-    field_errors = error.extra.get("errors") or {}
-    if not field_errors:
-        form.add_error(None, error.detail)
-    for field, messages in field_errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def parse_start(value: str) -> dt.datetime | None:

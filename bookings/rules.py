@@ -6,12 +6,16 @@ pages and the API show what they allow.
   that day on its store's clock; a `no_show` one still can, within that window (a consumer who
   comes late the same day is a visit, and the no-show was only the store's presumption).
 - A `booked` booking becomes a no-show `tenant.no_show_grace_minutes` after its slot ends.
+- A check-in code, when given, must be the booking's (`is_check_in_code`), whoever brings it.
+- The visit of a try-in-store order is cancelled with its order, never alone (`cancellable_alone`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from zoneinfo import ZoneInfo
+
+from django.utils.crypto import constant_time_compare
 
 from bookings.choices import BookingStatus
 from bookings.models import Booking
@@ -70,3 +74,14 @@ def no_show_grace(*, tenant: Tenant) -> dt.timedelta:
 def may_mark_no_show(*, tenant: Tenant, booking: Booking, now: dt.datetime) -> bool:
     """Whether `booking` may be marked a no-show at `now`: `booked`, its slot over by the grace."""
     return booking.status == BookingStatus.BOOKED and now >= booking.end_at + no_show_grace(tenant=tenant)
+
+
+def is_check_in_code(*, booking: Booking, code: str) -> bool:
+    """Whether `code` (as typed or scanned: case and surrounding spaces aside) is the booking's."""
+    return bool(code.strip()) and constant_time_compare(code.strip().upper(), booking.check_in_code)
+
+
+def cancellable_alone(*, booking: Booking) -> bool:
+    """Whether `booking` may be cancelled by itself: not the visit of a try-in-store order (that one
+    goes with its order, which would otherwise keep its goods held for a visit that is gone)."""
+    return not booking.for_order

@@ -1,5 +1,5 @@
-"""Reads of the bookings app: who sees which bookings, the stores one may book at, the day's
-walk-ins, and HQ's show-up rates.
+"""Reads of the bookings app: who sees which bookings (`bookings.policies.booking_scope`), the
+stores one may book at, the day's walk-ins, and HQ's show-up rates.
 
 Visibility: HQ (admin or staff) sees every booking of the brand; a store manager or a guide sees
 their store's; anyone signed in sees their own (their membership's). Anything else, a foreign
@@ -12,63 +12,36 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import django_filters
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from bookings.choices import SHOWN_STATUSES, BookingStatus, VisitSource
 from bookings.models import Booking, StoreVisit
+from bookings.policies import as_consumer, booking_scope, can_see_booking
+from bookings.rules import is_check_in_code
 from catalog.models import Service
-from catalog.selectors import list_services
+from catalog.selectors import get_service, list_services
 from members.models import Member
-from o2o.choices import STORE_ROLES
 from o2o.days import on_days
 from o2o.errors import NotFound
 from o2o.fields import MAX_ID, IdFilter
-from o2o.models import Tenant, User
-from o2o.tenancy.selectors import roles_of
-from stores.access import is_hq, staff_post
+from o2o.models import Tenant
+from o2o.tenancy.actor import Actor
+from stores.geo import haversine_km
 from stores.models import Store, StoreService
+from stores.policies import visible_store_ids
 from stores.selectors import get_active_store
 
 
-def acts_for_store(
-    *, tenant: Tenant, user: User | AnonymousUser | None, store_id: int, roles: Iterable[str] | None = None
-) -> bool:
-    """Whether `user` works for the store: HQ (any store), or its manager or guide (an active post).
-
-    `roles` are the user's roles in `tenant` when the caller has them already (else one query).
-    """
-    if not isinstance(user, User):  # nobody, or signed out
-        return False
-    held = set(roles) if roles is not None else set(roles_of(tenant=tenant, user=user))
-    if is_hq(held):
-        return True
-    if not held & STORE_ROLES:
-        return False
-    post = staff_post(tenant=tenant, user=user)
-    return post is not None and post.store_id == store_id
-
-
-def _visible(*, tenant: Tenant, user: User | AnonymousUser, roles: Iterable[str]) -> Q | None:
-    """The condition on the bookings `user` may see; None for every booking of the brand (HQ)."""
-    held = set(roles)
-    if is_hq(held):
-        return None
-    if not isinstance(user, User):
-        return Q(pk__in=[])
-    condition = Q(member__user_id=user.pk)
-    if held & STORE_ROLES:
-        post = staff_post(tenant=tenant, user=user)
-        if post is not None:
-            condition |= Q(store_id=post.store_id)
-    return condition
+def _visible(*, tenant: Tenant, actor: Actor) -> QuerySet[Booking]:
+    bookings = Booking.objects.filter(tenant=tenant)
+    scope = booking_scope(actor)
+    return bookings if scope is None else bookings.filter(scope)
 
 
 class BookingFilter(django_filters.FilterSet):
@@ -104,53 +77,53 @@ def _calendar_zone(*, tenant: Tenant, filters: Mapping[str, Any]) -> ZoneInfo:
     return ZoneInfo(tenant.timezone)
 
 
-def list_bookings(
-    *, tenant: Tenant, user: User | AnonymousUser, roles: Iterable[str], filters: Mapping[str, Any]
-) -> QuerySet[Booking]:
-    """The bookings `user` may see matching `filters`, latest start first, with store and service.
+def list_bookings(*, tenant: Tenant, actor: Actor, filters: Mapping[str, Any]) -> QuerySet[Booking]:
+    """The bookings `actor` may see matching `filters`, latest start first, with store and service.
 
     Raises ValidationError (400) naming a bad filter.
     """
-    queryset = Booking.objects.filter(tenant=tenant)
-    visible = _visible(tenant=tenant, user=user, roles=roles)
-    if visible is not None:
-        queryset = queryset.filter(visible)
     data = {key: value for key, value in filters.items() if value not in (None, "")}
+    queryset = _visible(tenant=tenant, actor=actor)
     filterset = BookingFilter(data, queryset=queryset, zone=_calendar_zone(tenant=tenant, filters=data))
     if not filterset.is_valid():
         raise ValidationError({field: [str(m) for m in messages] for field, messages in filterset.errors.items()})
     return filterset.qs.select_related("store", "service").order_by("-start_at", "-pk")
 
 
-def get_booking(*, tenant: Tenant, user: User | AnonymousUser, roles: Iterable[str], booking_id: int) -> Booking:
-    """One booking `user` may see, with store and service; NotFound for any other (foreign alike)."""
-    queryset = Booking.objects.filter(tenant=tenant, pk=booking_id)
-    visible = _visible(tenant=tenant, user=user, roles=roles)
-    if visible is not None:
-        queryset = queryset.filter(visible)
-    booking = queryset.select_related("store", "service").first()
+def _one(bookings: QuerySet[Booking], booking_id: int) -> Booking:
+    booking = bookings.filter(pk=booking_id).select_related("store", "service").first()
     if booking is None:
         raise NotFound(_("No such booking."))
     return booking
 
 
-def get_booking_for_check_in(
-    *, tenant: Tenant, user: User | AnonymousUser, roles: Iterable[str], booking_id: int, code: str
-) -> Booking:
-    """The booking to check in: one `user` may see, or the one `code` belongs to (anyone holding the
+def get_booking(*, tenant: Tenant, actor: Actor, booking_id: int) -> Booking:
+    """One booking `actor` may see, with store and service; NotFound for any other (foreign alike)."""
+    return _one(_visible(tenant=tenant, actor=actor), booking_id)
+
+
+def get_store_booking(*, tenant: Tenant, actor: Actor, booking_id: int) -> Booking:
+    """One booking of a store the actor works for (any store for HQ), with store and service, for
+    the store's and HQ's pages; NotFound for any other (their own booking elsewhere included)."""
+    bookings = Booking.objects.filter(tenant=tenant)
+    store_ids = visible_store_ids(actor)
+    if store_ids is not None:
+        bookings = bookings.filter(store_id__in=store_ids)
+    return _one(bookings, booking_id)
+
+
+def get_booking_for_check_in(*, tenant: Tenant, actor: Actor, booking_id: int, code: str) -> Booking:
+    """The booking to check in: one `actor` may see, or the one `code` belongs to (anyone holding the
     code, signed in or not). NotFound otherwise, so a wrong code tells nothing about the id."""
     booking = Booking.objects.filter(tenant=tenant, pk=booking_id).select_related("store", "service").first()
-    if booking is not None:
-        if code and constant_time_compare(code.strip().upper(), booking.check_in_code):
-            return booking
-        visible = _visible(tenant=tenant, user=user, roles=roles)
-        if visible is None or Booking.objects.filter(visible, tenant=tenant, pk=booking_id).exists():
-            return booking
+    if booking is not None and (is_check_in_code(booking=booking, code=code) or can_see_booking(actor, booking)):
+        return booking
     raise NotFound(_("No such booking."))
 
 
-def get_booking_by_code(*, tenant: Tenant, code: str) -> Booking:
-    """The booking holding check-in `code` (case-insensitive); NotFound when none."""
+def get_booking_by_code(*, tenant: Tenant, code: str, store_id: int | None = None) -> Booking:
+    """The booking holding check-in `code` (case-insensitive), with store and service; NotFound when
+    none, or (`store_id` given: a store's counter) when it is a booking at another store."""
     booking = (
         Booking.objects.filter(tenant=tenant, check_in_code=code.strip().upper())
         .select_related("store", "service")
@@ -158,14 +131,15 @@ def get_booking_by_code(*, tenant: Tenant, code: str) -> Booking:
     )
     if booking is None:
         raise NotFound(_("No booking has this check-in code."))
+    if store_id is not None and booking.store_id != store_id:
+        raise NotFound(_("This code is of a booking at another store."))
     return booking
 
 
-def own_membership(*, tenant: Tenant, user: User | AnonymousUser) -> Member | None:
-    """The membership of the signed-in `user` in the brand; None for a guest or a user without one."""
-    if not isinstance(user, User):
-        return None
-    return Member.objects.filter(tenant=tenant, user=user).first()
+def own_membership(actor: Actor) -> Member | None:
+    """The membership of the signed-in actor in the brand (loaded once per request); None for a
+    guest or a user without one."""
+    return cast(Member | None, actor.membership)
 
 
 def get_bookable_store(*, tenant: Tenant, store_id: int) -> Store:
@@ -178,34 +152,34 @@ def get_bookable_store(*, tenant: Tenant, store_id: int) -> Store:
 
 
 def list_bookings_between(
-    *,
-    tenant: Tenant,
-    user: User | AnonymousUser,
-    roles: Iterable[str],
-    filters: Mapping[str, Any],
-    first_day: dt.date,
-    last_day: dt.date,
+    *, tenant: Tenant, actor: Actor, filters: Mapping[str, Any], first_day: dt.date, last_day: dt.date
 ) -> QuerySet[Booking]:
     """`list_bookings` starting on the days `first_day` to `last_day` (both included) of the
     brand's calendar. Raises ValidationError (400) naming a bad filter."""
-    bookings = list_bookings(tenant=tenant, user=user, roles=roles, filters=filters)
+    bookings = list_bookings(tenant=tenant, actor=actor, filters=filters)
     return bookings.filter(on_days("start_at", ZoneInfo(tenant.timezone), first_day, last_day))
 
 
-def list_own_bookings(
-    *, tenant: Tenant, user: User | AnonymousUser, remembered_ids: Iterable[int]
-) -> QuerySet[Booking]:
-    """The bookings of the signed-in `user`'s membership, and those of `remembered_ids` (the ones
-    this browser made), latest first, with store and service.
+def list_own_bookings(*, tenant: Tenant, actor: Actor, remembered_ids: Iterable[int]) -> QuerySet[Booking]:
+    """The bookings of the actor's own membership, and those of `remembered_ids` (the ones this
+    browser made), latest first, with store and service.
 
-    `list_bookings` is asked with no roles on purpose: a consumer's pages show their own bookings
-    only, whatever else the person's roles let them see on the store or HQ pages.
+    Asked as a consumer on purpose (`policies.as_consumer`): the shop's pages show one's own
+    bookings only, whatever else the person's roles let them see on the store or HQ pages.
     """
-    remembered = Booking.objects.filter(tenant=tenant, pk__in=list(remembered_ids))
-    if isinstance(user, User):
-        own = list_bookings(tenant=tenant, user=user, roles=(), filters={})
-        return (own | remembered).distinct().select_related("store", "service").order_by("-start_at", "-pk")
-    return remembered.select_related("store", "service").order_by("-start_at", "-pk")
+    own = booking_scope(as_consumer(actor)) or Q(pk__in=[])
+    remembered = Q(pk__in=[pk for pk in remembered_ids if isinstance(pk, int)])
+    return (
+        Booking.objects.filter(tenant=tenant)
+        .filter(own | remembered)
+        .select_related("store", "service")
+        .order_by("-start_at", "-pk")
+    )
+
+
+def get_own_booking(*, tenant: Tenant, actor: Actor, booking_id: int, remembered_ids: Iterable[int]) -> Booking:
+    """One of `list_own_bookings`, with store and service; NotFound for any other."""
+    return _one(list_own_bookings(tenant=tenant, actor=actor, remembered_ids=remembered_ids), booking_id)
 
 
 def bookable_offerings(*, tenant: Tenant) -> QuerySet[StoreService]:
@@ -216,11 +190,39 @@ def bookable_offerings(*, tenant: Tenant) -> QuerySet[StoreService]:
     )
 
 
+def get_bookable_service(*, tenant: Tenant, service_id: int | None) -> Service:
+    """An active service of the brand (`service_id` None: missing or malformed); NotFound else."""
+    if service_id is None:
+        raise NotFound(_("No such service."))
+    return get_service(tenant=tenant, service_id=service_id, include_inactive=False)
+
+
 def list_offerings(*, tenant: Tenant, service: Service) -> QuerySet[StoreService]:
     """The bookable offerings of `service`, by store code, with the store."""
     return (
         bookable_offerings(tenant=tenant).filter(service=service).select_related("store").order_by("store__code", "pk")
     )
+
+
+@dataclass(frozen=True)
+class StoreOption:
+    """A store offering a service, as the booking steps list it."""
+
+    store: Store
+    capacity: int
+    distance_km: float | None
+
+
+def rank_offerings(
+    offerings: Iterable[StoreService], *, city: str = "", lat: float | None = None, lng: float | None = None
+) -> list[StoreOption]:
+    """The offerings (with their store) of `city` when named, nearest first from (`lat`, `lng`)
+    when given (ties by store id), else in their order."""
+    chosen = [o for o in offerings if not city or o.store.city == city]
+    if lat is None or lng is None:
+        return [StoreOption(o.store, o.capacity, None) for o in chosen]
+    ranked = sorted((haversine_km(lat, lng, o.store.lat, o.store.lng), o.store.pk, o) for o in chosen)
+    return [StoreOption(o.store, o.capacity, distance) for distance, _pk, o in ranked]
 
 
 def list_offered_services(*, tenant: Tenant) -> list[Service]:

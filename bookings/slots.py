@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from bookings.models import SlotOccupancy
 from bookings.selectors import bookable_offerings
 from catalog.models import Service
-from o2o.errors import InvalidInput
+from o2o.errors import InvalidInput, NotFound
 from o2o.models import Tenant
 from stores.choices import WEEKDAYS
 from stores.models import Store, StoreService
@@ -251,6 +251,17 @@ def find_offering(
     if taken_at is not None:
         queryset = _with_taken(queryset, tenant=tenant, taken_at=taken_at)
     return queryset.first()
+
+
+def get_bookable_offering(*, tenant: Tenant, store_id: int | None, service_id: int | None) -> StoreService:
+    """`find_offering` for the booking pages (ids from the query string, None when missing or
+    malformed): NotFound when there is none."""
+    offering = None
+    if store_id is not None and service_id is not None:
+        offering = find_offering(tenant=tenant, store_id=store_id, service_id=service_id)
+    if offering is None:
+        raise NotFound(_("This store does not offer this service."))
+    return offering
 
 
 def get_offering(*, tenant: Tenant, store: Store, service_id: int, taken_at: dt.datetime | None = None) -> StoreService:

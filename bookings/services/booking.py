@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from bookings.choices import BookingStatus
 from bookings.events import BOOKING_CANCELLED, BOOKING_MADE
 from bookings.models import Booking, ReminderSent, SlotOccupancy
-from bookings.rules import may_change
+from bookings.rules import cancellable_alone, may_change
 from bookings.slots import check_slot_start, get_offering
 from catalog.models import Service
 from members.models import Member
@@ -139,13 +139,18 @@ def book_visit(
 ) -> Booking:
     """Book a place in the slot of `service` at `store` starting at `start_at`.
 
-    `member` is the signed-in consumer's membership; a guest (`member=None`) gives `name` and
-    `phone`, and gets the brand's membership for that phone (created when missing). The store is
-    recorded as serving the member. Raises InvalidInput naming `service` (the store does not offer
-    it), `start` (not a slot start of the service at the store: closed, misaligned, too soon or too
-    far), `name` or `phone` (a guest's, missing or invalid); Conflict `slot_full` (409) when no
-    place is left. On success the booking is `booked` with a unique random check-in code, and a
-    confirmation goes out after commit. Atomic: a refusal changes nothing.
+    `member` is the signed-in consumer's membership; anyone else (`member=None`) gives `name` and
+    `phone`, and the booking is the brand's membership for that phone (created when missing). A
+    signed-in `created_by` without a membership who gives their own account's phone joins the brand
+    with it (their account linked); another phone is booked for its owner, as a guest's would be,
+    never linked to the booker's account (nobody takes over another person's membership by typing
+    their phone). The store is recorded as serving the member.
+
+    Raises InvalidInput naming `service` (the store does not offer it), `start` (not a slot start
+    of the service at the store: closed, misaligned, too soon or too far), `name` or `phone` (a
+    guest's, missing or invalid); Conflict `slot_full` (409) when no place is left. On success the
+    booking is `booked` with a unique random check-in code, and a confirmation goes out after
+    commit. Atomic: a refusal changes nothing.
     """
     offering = get_offering(tenant=tenant, store=store, service_id=service.pk, taken_at=start_at)
     return book_offering(
@@ -228,7 +233,7 @@ def _book(
 ) -> Booking:
     """The writes of a booking, in one transaction: membership, served-by, the place, the booking."""
     if member is None:
-        member = join_brand(tenant=tenant, phone=phone, name=name)
+        member = join_brand(tenant=tenant, phone=phone, name=name, user=_own_account(created_by, phone))
         phone = str(member.phone)
     else:
         phone = normalize_phone(phone) if phone.strip() else str(member.phone)
@@ -251,6 +256,14 @@ def _book(
     )
     record_event(tenant=tenant, name=BOOKING_MADE, booking_id=booking.pk)  # the confirmation is its handler
     return booking
+
+
+def _own_account(user: User | AnonymousUser | None, phone: str) -> User | None:
+    """`user` when `phone` is their own account's (their phone, or a consumer's username), else None."""
+    if not isinstance(user, User):
+        return None
+    normalized = normalize_phone(phone)
+    return user if normalized in {str(user.phone or ""), user.username} else None
 
 
 def _check_cutoff(*, tenant: Tenant, booking: Booking, now: dt.datetime, action: str) -> None:
@@ -285,7 +298,7 @@ def cancel_booking(
     locked = lock_booking(tenant=tenant, booking=booking)
     if locked.status != BookingStatus.BOOKED:
         raise illegal_transition(locked, _("cancelled"))
-    if locked.for_order and not with_order:
+    if not cancellable_alone(booking=locked) and not with_order:
         raise Conflict(
             _("This visit belongs to a try-in-store order: cancel the order to cancel the visit."),
             code="held_by_order",

@@ -11,9 +11,8 @@ from urllib.parse import urlencode
 
 from bookings import slots
 from bookings.views.common import local_today, zone_of
-from catalog.models import Service
 from o2o.models import Tenant
-from stores.models import Store
+from stores.models import StoreService
 
 BOOKING_DAYS = 14  # the consumer picks a day among the next two weeks
 
@@ -53,24 +52,22 @@ class SlotPicker:
 def slot_picker(
     *,
     tenant: Tenant,
-    store: Store,
-    service: Service,
+    offering: StoreService,
     wanted_day: dt.date | None,
     base_url: str,
     params: dict[str, Any],
     confirm_url: str = "",
     now: dt.datetime,
 ) -> SlotPicker:
-    """The day tabs (links to `base_url` with `params` and `day`) and the selected day's slots.
+    """The day tabs (links to `base_url` with `params` and `day`) and the selected day's slots of
+    `offering` (with its store and service: `slots.find_offering`), in one query (the places taken).
 
     Without a (valid) wanted day, the first day with a free place is selected. Each slot links to
     `confirm_url` with `params` and its `start` when `confirm_url` is given.
     """
-    zone = zone_of(store)
-    first_day = local_today(store, now)
-    found = slots.list_slots_range(
-        tenant=tenant, store=store, service=service, first_day=first_day, days=BOOKING_DAYS, now=now
-    )
+    zone = zone_of(offering.store)
+    first_day = local_today(offering.store, now)
+    found = slots.slots_of_offering(tenant=tenant, offering=offering, first_day=first_day, days=BOOKING_DAYS, now=now)
     by_day: dict[dt.date, list[slots.Slot]] = OrderedDict(
         (first_day + dt.timedelta(days=n), []) for n in range(BOOKING_DAYS)
     )

@@ -210,3 +210,22 @@ def test_a_guest_must_give_a_valid_phone(tenant, store, service):
     assert text(response, "phone-error") == "Enter a valid phone number."
     with tenant_scope(tenant):
         assert not Booking.objects.exists()
+
+
+def test_a_signed_in_non_member_joins_with_their_own_phone_never_with_anothers(tenant, store, service, consumer):
+    # given a signed-in consumer of the brand without a membership yet (their username is their phone)
+    client = client_for(tenant, consumer)
+    body = {"service": service.pk, "store": store.pk, "start": utc(SLOT), "name": "李娜"}
+    # when they book a visit for someone else's phone, then one for their own
+    with clock(NOW):
+        for_a_friend = client.post("/book/confirm/", body | {"token": "t1", "phone": "13900000002"})
+        for_themself = client.post("/book/confirm/", body | {"token": "t2", "phone": "13800138000"})
+    assert for_a_friend.status_code == for_themself.status_code == 302
+    # then the friend's booking is the friend's membership, not linked to their account (nobody takes
+    # over another person's membership by typing their phone); their own phone's is theirs
+    with tenant_scope(tenant):
+        members = {str(b.member.phone): b.member.user_id for b in Booking.objects.select_related("member")}
+    assert members == {"+8613900000002": None, "+8613800138000": consumer.pk}
+    # and both are in their list (the friend's, made in this browser)
+    with clock(NOW):
+        assert len(texts(client.get("/bookings/"), "booking-link")) == 2

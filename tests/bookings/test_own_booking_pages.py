@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 
 from bookings.choices import BookingStatus, VisitSource
-from bookings.models import StoreVisit
+from bookings.models import Booking, StoreVisit
 from o2o.choices import Role
 from o2o.tenancy import tenant_scope
 from o2o.visitors import VISITOR_COOKIE
@@ -111,6 +111,27 @@ def test_rescheduling_moves_the_place_and_a_full_slot_keeps_the_old_one(tenant, 
     assert refused.status_code == 409
     assert text(refused, "action-error") == "This slot is full."
     assert snapshot(tenant) == before
+
+
+def test_a_guest_cancels_the_booking_made_in_their_browser_and_nobody_else_can(tenant, store, service):
+    # given a guest's booking made through the pages (their browser remembers it)
+    guest, stranger = client_for(tenant), client_for(tenant)
+    body = {"service": service.pk, "store": store.pk, "start": utc(SLOT), "token": "t1", "name": "赵敏"}
+    with clock(NOW):
+        made = guest.post("/book/confirm/", body | {"phone": "13900000009"})
+    booking_id = int(made["Location"].strip("/").split("/")[-1])
+    # when another browser tries, then it does not exist for it
+    with clock(NOW):
+        refused = stranger.post(f"/bookings/{booking_id}/cancel/")
+    assert refused.status_code == 404
+    with tenant_scope(tenant):
+        assert Booking.objects.get(pk=booking_id).status == BookingStatus.BOOKED
+    # when the guest cancels it on its page, then it is cancelled (the consumer who made it)
+    with clock(NOW):
+        cancelled = guest.post(f"/bookings/{booking_id}/cancel/")
+    assert cancelled.status_code == 302
+    with tenant_scope(tenant):
+        assert Booking.objects.get(pk=booking_id).status == BookingStatus.CANCELLED
 
 
 def test_someone_elses_booking_page_is_404(tenant, store, service, consumer, member, make_user):

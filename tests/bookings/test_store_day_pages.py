@@ -131,10 +131,12 @@ def test_marking_a_no_show_from_the_store_day(tenant, service, berlin):
     store, manager = berlin
     booking = book(tenant, store, service, dt.datetime(2026, 3, 21, 9, 0, tzinfo=BERLIN), name="Ana")
     client = client_for(tenant, manager)
-    # too early: 10 minutes after the slot ended
+    # too early: 10 minutes after the slot ended; the day's page says why on the booking's row
     with clock(dt.datetime(2026, 3, 21, 9, 40, tzinfo=BERLIN)):
         early = client.post(f"/store/today/bookings/{booking.pk}/no-show/")
-    assert early.status_code == 302
+    assert early.status_code == 409
+    assert text(early, "day") == "Saturday 2026-03-21"
+    assert text(early, "row-error") == "A booking becomes a no-show 30 minutes after its slot ends."
     assert reload(tenant, booking).status == BookingStatus.BOOKED
     # after the grace period: marked, and listed with the no-shows
     with clock(dt.datetime(2026, 3, 21, 10, 0, tzinfo=BERLIN)):
