@@ -77,21 +77,21 @@ QUERIES = {
     "book: store": 10,
     "book: slots": 10,  # ... the offering with its store and service, the slots' places
     "book: confirm page": 10,
-    "book: confirm": 24,  # ... savepoints, served-by, the slot's row and place, the booking, its event
+    "book: confirm": 25,  # ... savepoints, served-by, the slot's row and place, the booking, its event and delivery
     "my bookings": 9,
     "my booking": 9,
     "cancel": 18,
     "reschedule page": 11,
     "reschedule": 22,
     "store day": 12,
-    "store check-in by code": 19,
-    "store check-in": 19,
+    "store check-in by code": 20,  # ... the visit's event and its delivery (orders: ready after check-in)
+    "store check-in": 20,
     "store no-show": 16,
     "store booking": 12,
     "store cancel": 18,
     "hq bookings": 14,  # ... the filters' stores, territories and services, the rates, the count, the page
     "hq booking": 11,
-    "hq check-in": 18,
+    "hq check-in": 19,
 }
 
 # name -> (the clock, the request on a booking of the store, its status)
