@@ -1,21 +1,12 @@
-"""The HQ catalog pages: product list, product editor, price-list editor, product import."""
+"""The HQ product pages: the product list and the product editor with its SKUs."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
-from tests.catalog.snapshots import catalog_of, products_of, regional_prices_of, skus_of
+from tests.catalog.snapshots import catalog_of, products_of, skus_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hq(tenant, hq_staff):
-    client = Client(HTTP_HOST=f"{tenant.slug}.localhost")
-    client.force_login(hq_staff)
-    return client
 
 
 def sku_formset(*rows, total=None):
@@ -117,85 +108,3 @@ def test_the_editor_of_another_brands_product_is_a_404(hq, other_tenant, make_ca
     assert hq.get(f"/hq/products/{theirs.pk}/").status_code == 404
     assert hq.post(f"/hq/products/{theirs.pk}/", {"name": "Mine"}).status_code == 404
     assert products_of(other_tenant) == [("Theirs", "X", "", True)]
-
-
-@pytest.fixture
-def reader_skus(tenant, lamps, make_product, in_tenant):
-    reader = make_product(tenant, "Reader", lamps, [("RD-W", "White", "199.00"), ("RD-B", "Black", "209.00")])
-    with in_tenant(tenant):
-        return {sku.code: sku for sku in reader.skus.all()}
-
-
-def test_the_price_list_shows_skus_against_regions(hq, tenant, reader_skus, set_price, django_assert_num_queries):
-    # given a price in the east and one in the north
-    set_price(tenant, reader_skus["RD-W"], "east", "189.00")
-    set_price(tenant, reader_skus["RD-B"], "north", "219.00")
-    # when HQ opens the price lists, asking for a new region too
-    with django_assert_num_queries(12):
-        response = hq.get("/hq/price-lists/", {"region": "south"})
-    # then each SKU shows its price per region, empty where its own price applies
-    assert response.status_code == 200
-    assert response.context["regions"] == ["east", "north", "south"]
-    grid = {(row.sku.code, cell.region): cell.price for row in response.context["rows"] for cell in row.cells}
-    assert {key: str(value) if value is not None else None for key, value in grid.items()} == {
-        ("RD-B", "east"): None,
-        ("RD-B", "north"): "219.00",
-        ("RD-B", "south"): None,
-        ("RD-W", "east"): "189.00",
-        ("RD-W", "north"): None,
-        ("RD-W", "south"): None,
-    }
-
-
-def test_a_price_cell_is_set_and_cleared_in_place(hq, tenant, reader_skus):
-    white = reader_skus["RD-W"].pk
-    # when HQ types a price in the south cell (htmx)
-    response = hq.post("/hq/price-lists/", {"sku": white, "region": "south", "price": "179"}, HTTP_HX_REQUEST="true")
-    # then only the cell comes back, saved
-    assert response.status_code == 200
-    assert response.templates[0].name == "hq/catalog/_price_cell.html"
-    assert 'data-testid="price-saved"' in response.content.decode()
-    assert regional_prices_of(tenant) == [("south", "RD-W", "179.00")]
-    # when HQ empties it, the SKU's own price applies again
-    response = hq.post("/hq/price-lists/", {"sku": white, "region": "south", "price": ""}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
-    assert regional_prices_of(tenant) == []
-
-
-def test_a_bad_price_cell_shows_its_error_in_place_and_changes_nothing(hq, tenant, reader_skus, set_price):
-    set_price(tenant, reader_skus["RD-W"], "east", "189.00")
-    response = hq.post(
-        "/hq/price-lists/", {"sku": reader_skus["RD-W"].pk, "region": "east", "price": "-1"}, HTTP_HX_REQUEST="true"
-    )
-    assert response.status_code == 400
-    assert 'data-testid="price-error"' in response.content.decode()
-    assert "Ensure this value is greater than or equal to 0." in response.content.decode()
-    assert regional_prices_of(tenant) == [("east", "RD-W", "189.00")]
-
-
-def test_a_price_cell_of_another_brands_sku_is_a_404(hq, tenant, other_tenant, make_category, make_product, in_tenant):
-    theirs = make_product(other_tenant, "Theirs", make_category(other_tenant, "X"), [("T-1", "One", "1.00")])
-    with in_tenant(other_tenant):
-        their_sku = theirs.skus.get().pk
-    response = hq.post("/hq/price-lists/", {"sku": their_sku, "region": "east", "price": "1"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 404
-    assert regional_prices_of(tenant) == regional_prices_of(other_tenant) == []
-
-
-def test_the_import_page_lists_every_bad_row_and_writes_nothing(hq, tenant):
-    text = "category,product,sku_code,sku_name,price\nLamps,Reader,RD-W,White,199\nLamps,Reader,RD-B,Black,x\n"
-    upload = SimpleUploadedFile("products.csv", text.encode(), content_type="text/csv")
-    response = hq.post("/hq/products/import/", {"file": upload})
-    assert response.status_code == 400
-    assert response.context["rows"] == [{"line": 3, "field": "price", "message": "Enter a number."}]
-    assert products_of(tenant) == []
-
-
-def test_the_export_page_gives_the_brands_file(hq, tenant, lamps, make_product):
-    make_product(tenant, "Reader", lamps, [("RD-W", "White", "199.00")])
-    response = hq.get("/hq/products/export/", {"format": "csv"})
-    assert response.status_code == 200
-    assert response.content.decode("utf-8-sig").splitlines() == [
-        "category,product,sku_code,sku_name,price",
-        "Lamps,Reader,RD-W,White,199.00",
-    ]
