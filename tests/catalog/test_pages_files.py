@@ -79,3 +79,18 @@ def test_the_export_page_gives_the_brands_file(hq, tenant, lamps, make_product, 
         "category,product,sku_code,sku_name,price",
         "Lamps,Reader,RD-W,White,199.00",
     ]
+
+
+def test_rows_written_before_a_refused_one_are_rolled_back(hq, tenant, lamps, make_product):
+    # given the code OLD-1 held by Old lamp
+    make_product(tenant, "Old lamp", lamps, [("OLD-1", "One", "1.00")])
+    before = catalog_of(tenant)
+    # when a file's first product (in a new category) is good, and its last one takes OLD-1
+    text = HEADER + "Fans,Breeze,BRZ-1,White,299\nFans / Desk,Mini,MINI-1,Grey,99\nLamps,Reader,OLD-1,Black,1\n"
+    response = hq.post("/hq/products/import/", {"file": upload(text)})
+    # then the refused line is named, and what the good rows had written is gone too
+    assert response.status_code == 400
+    assert response.context["rows"] == [
+        {"line": 4, "field": "sku_code", "message": "The code OLD-1 is used by a SKU of the product 'Old lamp'."}
+    ]
+    assert catalog_of(tenant) == before

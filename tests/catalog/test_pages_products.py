@@ -108,3 +108,52 @@ def test_the_editor_of_another_brands_product_is_a_404(hq, other_tenant, make_ca
     assert hq.get(f"/hq/products/{theirs.pk}/").status_code == 404
     assert hq.post(f"/hq/products/{theirs.pk}/", {"name": "Mine"}).status_code == 404
     assert products_of(other_tenant) == [("Theirs", "X", "", True)]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The code ARC-1 is used by a SKU of the product 'Arc lamp'."),
+        ("zh-hans", "编码 ARC-1 已被商品“Arc lamp”的 SKU 使用。"),
+    ],
+)
+def test_a_duplicate_sku_code_is_refused_in_the_readers_language_keeping_every_field(
+    hq, tenant, lamps, make_product, language, message
+):
+    # given the Arc lamp holding the code ARC-1
+    make_product(tenant, "Arc lamp", lamps, [("ARC-1", "Brass", "899.00")])
+    before = catalog_of(tenant)
+    # when HQ creates a product whose second SKU takes that code
+    data = {"name": "Reader", "category": lamps.pk, "description": "Desk lamp", "is_active": "on"}
+    data |= sku_formset((None, "RD-W", "White", "199", True), (None, "ARC-1", "Black", "209.50", True))
+    response = hq.post("/hq/products/new/", data, HTTP_ACCEPT_LANGUAGE=language)
+    # then the editor comes back with the message at that SKU, in the reader's language
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert response["X-Page-Error"] == "invalid"
+    forms = response.context["formset"].forms
+    assert [form.errors for form in forms] == [{}, {"code": [message]}]
+    assert 'data-testid="page-error"' in html
+    # and everything typed is still there
+    for typed in ('value="Reader"', "Desk lamp", 'value="RD-W"', 'value="199"', 'value="ARC-1"', 'value="209.50"'):
+        assert typed in html
+    # and nothing is written
+    assert catalog_of(tenant) == before
+
+
+def test_a_taken_product_name_is_shown_next_to_the_name(hq, tenant, lamps, make_product):
+    make_product(tenant, "Reader", lamps, [("RD-W", "White", "199.00")])
+    before = catalog_of(tenant)
+    data = {"name": "Reader", "category": lamps.pk, "description": ""} | sku_formset((None, "X-1", "One", "1", True))
+    response = hq.post("/hq/products/new/", data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"name": ["A product with this name exists already."]}
+    assert catalog_of(tenant) == before
+
+
+def test_a_bad_filter_is_named_on_the_list(hq, tenant, lamps, make_product):
+    make_product(tenant, "Reader", lamps, [("RD-W", "White", "199.00")])
+    response = hq.get("/hq/products/", {"category": "99999999999999999999"})
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["category"]
+    assert response.context["rows"] == []
