@@ -34,12 +34,9 @@ def _product_list(
     request: SignedInPortalRequest, form: ProductFilterForm, filters: dict[str, Any] | None
 ) -> HttpResponse:
     """The list page; `filters` None: the form is refused, no product is listed."""
-    tenant = request.tenant
-    products = (
-        selectors.list_products(tenant=tenant, filters=filters, include_inactive=True)
-        if filters is not None
-        else Product.objects.none()
-    )
+    products = selectors.list_products(tenant=request.tenant, filters=filters or {}, include_inactive=True)
+    if filters is None:
+        products = products.none()
     page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
     paths = cast(CategoryChoiceField, form.fields["category"]).paths
     context = {
