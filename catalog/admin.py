@@ -1,5 +1,6 @@
 """The catalog in the HQ admin, scoped to the brand: categories, products with their SKUs inline
-(and the bulk CSV/XLSX import and export of catalog/resources.py), SKUs, regional prices, services.
+(with the CSV/XLSX export of catalog/resources.py; the admin's Import opens HQ's import page, which
+writes through the catalog's services), SKUs, regional prices, services.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
@@ -64,7 +66,11 @@ class _TenantHistoryAdmin(SimpleHistoryAdmin, TenantAdmin):
 
 @admin.register(Product)
 class ProductAdmin(ImportExportModelAdmin, TenantAdmin):
-    """Products with their SKUs; Import and Export take the product file of the API (one row per SKU)."""
+    """Products with their SKUs; Import and Export take the product file of the API (one row per SKU).
+
+    Import opens HQ's import page (`hq-product-import`): the file goes through
+    `catalog.services.import_products`, as over the API, never through import-export's own writes.
+    """
 
     list_display = ("name", "category", "is_active")
     list_filter = ("is_active",)
@@ -83,6 +89,12 @@ class ProductAdmin(ImportExportModelAdmin, TenantAdmin):
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
+
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        return redirect("hq-product-import")
+
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        return redirect("hq-product-import")
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         for sku in formset.save(commit=False):

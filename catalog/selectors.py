@@ -15,7 +15,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from catalog.models import Category, Product, RegionalPrice, Service, Sku
@@ -68,6 +68,41 @@ def descendant_ids(*, parents: Mapping[int, int | None], category_id: int) -> se
         found.add(current)
         todo.extend(children.get(current, []))
     return found
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """A category as HQ's category page lists it."""
+
+    category: Category
+    path: str
+    products: int  # directly in it
+    subcategories: int
+
+    @property
+    def in_use(self) -> bool:
+        return bool(self.products or self.subcategories)
+
+
+def list_category_rows(*, tenant: Tenant) -> list[CategoryRow]:
+    """Every category of the brand with its path and what it holds, by path (two queries)."""
+    products = Product.objects.filter(tenant=tenant, category=OuterRef("pk")).values("category")
+    children = Category.objects.filter(tenant=tenant, parent=OuterRef("pk")).values("parent")
+    counted = list_categories(tenant=tenant).annotate(
+        product_count=Subquery(products.annotate(n=Count("pk")).values("n")),
+        child_count=Subquery(children.annotate(n=Count("pk")).values("n")),
+    )
+    paths = category_paths(tenant=tenant)
+    rows = [
+        CategoryRow(
+            category=category,
+            path=paths.get(category.pk, category.name),
+            products=category.product_count or 0,
+            subcategories=category.child_count or 0,
+        )
+        for category in counted
+    ]
+    return sorted(rows, key=lambda row: (row.path.casefold(), row.category.pk))
 
 
 def category_paths(*, tenant: Tenant) -> dict[int, str]:
@@ -142,6 +177,12 @@ def list_products(*, tenant: Tenant, filters: Mapping[str, Any], include_inactiv
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
     return filterset.qs.order_by("name", "pk")
+
+
+def products_by_name(*, tenant: Tenant, names: Iterable[str]) -> dict[str, Product]:
+    """The brand's products of `names`, by name, each with all its SKUs prefetched (two queries)."""
+    products = _products(tenant=tenant, include_inactive=True).filter(name__in=list(names))
+    return {product.name: product for product in products}
 
 
 def get_product(*, tenant: Tenant, product_id: int, include_inactive: bool) -> Product:

@@ -15,13 +15,12 @@ from rest_framework.response import Response
 
 from catalog import services
 from catalog.api.common import HQ
+from catalog.productfile import MAX_FILE_BYTES
 from catalog.resources import CONTENT_TYPES, export_products
 from o2o.api.base import TenantApi
 from o2o.api.parsers import FormParser
 from o2o.errors import InvalidInput
 from o2o.tenancy.request import TenantApiRequest
-
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 ImportErrorBody = inline_serializer(
     name="ImportError",
@@ -83,9 +82,9 @@ class ProductImportApi(TenantApi):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload.size > MAX_FILE_BYTES:
             raise InvalidInput(
-                "file", _("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+                "file", _("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
             )
         summary = services.import_products(tenant=request.tenant, file_name=upload.name or "", content=upload.read())
         return Response(self.Output(summary).data, status=status.HTTP_201_CREATED)

@@ -1,4 +1,5 @@
-"""What the catalog API's views share: who reads and writes, and fields naming the brand's rows."""
+"""What the catalog API's views share: who reads and writes (`catalog.policies`, as the HQ pages),
+and fields naming the brand's rows."""
 
 from __future__ import annotations
 
@@ -7,18 +8,19 @@ from typing import Any, ClassVar
 from django.db.models import Model
 from rest_framework import serializers
 
+from catalog import policies
 from catalog.models import Category, Sku
 from o2o.api.base import PUBLIC
-from o2o.choices import HQ_ROLES, STORE_ROLES
 from o2o.tenancy.request import TenantApiRequest
 
 ANYONE = frozenset({PUBLIC})
-HQ = HQ_ROLES
-PRICE_READERS = HQ_ROLES | STORE_ROLES
+HQ = policies.CATALOG_EDITORS
+PRICE_READERS = policies.PRICE_READERS
 
 
 def is_hq(request: TenantApiRequest) -> bool:
-    return bool(request.roles.names & HQ_ROLES)
+    """Whether the caller sees inactive rows (`catalog.policies.sees_inactive`)."""
+    return policies.sees_inactive(request.actor)
 
 
 class _BrandRowField(serializers.PrimaryKeyRelatedField):

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from catalog.models import Category, Product, RegionalPrice, Service, Sku
 from o2o.choices import Role
@@ -89,3 +90,19 @@ def guide(tenant: Tenant, make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def consumer(tenant: Tenant, make_user: Callable[..., User]) -> User:
     return make_user(tenant, Role.CONSUMER, username="+8613800000001")
+
+
+@pytest.fixture
+def hq(tenant: Tenant, hq_staff: User) -> Client:
+    """A browser signed in as the brand's HQ staff."""
+    client = Client(HTTP_HOST=f"{tenant.slug}.localhost")
+    client.force_login(hq_staff)
+    return client
+
+
+@pytest.fixture
+def reader_skus(tenant: Tenant, lamps: Category, make_product: Callable[..., Product]) -> dict[str, Sku]:
+    """The Reader lamp's SKUs by code: RD-W (199.00) and RD-B (209.00)."""
+    reader = make_product(tenant, "Reader", lamps, [("RD-W", "White", "199.00"), ("RD-B", "Black", "209.00")])
+    with tenant_scope(tenant):
+        return {sku.code: sku for sku in reader.skus.all()}

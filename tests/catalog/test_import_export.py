@@ -1,9 +1,9 @@
-"""Bulk product import (all or nothing, every bad row named) and export, over the API and the admin."""
+"""Bulk product import (all or nothing, every bad row named, through the catalog's services) and
+export, over the API and the admin."""
 
 from __future__ import annotations
 
 import io
-import re
 
 import openpyxl
 import pytest
@@ -89,7 +89,7 @@ def test_every_bad_row_is_reported(api, tenant, hq_admin, lamps, make_product):
             "message": "The product 'Reader' is in the category 'Lighting / Desk lamps' on line 2.",
         },
         {"line": 6, "field": "price", "message": "Ensure that there are no more than 2 decimal places."},
-        {"line": 7, "field": "sku_code", "message": "The code OLD-1 belongs to the product 'Old lamp'."},
+        {"line": 7, "field": "sku_code", "message": "The code OLD-1 is used by a SKU of the product 'Old lamp'."},
         {"line": 8, "field": "category", "message": "Separate the levels of a category with '/'."},
         {"line": 8, "field": "price", "message": "Enter a number."},
     ]
@@ -100,7 +100,7 @@ def test_a_good_file_writes_every_row(api, tenant, hq_admin, django_assert_num_q
     client = api(hq_admin, tenant)
     upload = csv_file(GOOD_ROWS)
     # when HQ imports three SKUs of two new products in two new categories
-    with django_assert_num_queries(45):
+    with django_assert_num_queries(41):
         response = post_file(client, upload)
     # then everything is written
     assert response.status_code == 201, response.content
@@ -286,27 +286,21 @@ def test_the_admin_lists_the_brands_products_only(
     assert "Their lamp" not in response.content.decode()
 
 
-def test_the_admin_import_previews_then_confirms_and_refuses_a_file_with_a_bad_row(admin_client, tenant):
-    # when HQ uploads a file with a bad row in the admin
-    bad = [GOOD_ROWS[0], ("Lighting", "Arc lamp", "ARC-1", "Brass", "-1")]
-    response = admin_client.post(
-        "/admin/catalog/product/import/", {"resource": "0", "format": "0", "import_file": csv_file(bad)}
-    )
-    # then it shows the error and offers no confirmation, and nothing is written
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "Ensure this value is greater than or equal to 0." in page
-    assert "process_import" not in page
+def test_the_admins_import_opens_hqs_import_page_which_writes_through_the_services(admin_client, tenant):
+    # when HQ clicks Import in the admin's product list (or posts a file to the admin's confirmation)
+    opened = admin_client.get("/admin/catalog/product/import/")
+    confirmed = admin_client.post("/admin/catalog/product/process_import/", {"import_file_name": "x.csv"})
+    # then HQ's import page opens instead: import-export's own row writes are never used
+    assert (opened.status_code, opened["Location"]) == (302, "/hq/products/import/")
+    assert (confirmed.status_code, confirmed["Location"]) == (302, "/hq/products/import/")
     assert products_of(tenant) == []
-    # when HQ uploads a good file, then confirms it
-    preview = admin_client.post(
-        "/admin/catalog/product/import/", {"resource": "0", "format": "0", "import_file": csv_file(GOOD_ROWS)}
-    )
-    assert products_of(tenant) == []  # the preview is a dry run
-    hidden = dict(re.findall(r'name="(\w+)" value="([^"]*)"', preview.content.decode()))
-    confirm = {key: hidden[key] for key in ("import_file_name", "original_file_name", "format", "resource")}
-    assert admin_client.post("/admin/catalog/product/process_import/", confirm).status_code == 302
-    # then everything is written
+    # and a file with a bad row, uploaded there, writes nothing; a good one everything
+    bad = [GOOD_ROWS[0], ("Lighting", "Arc lamp", "ARC-1", "Brass", "-1")]
+    refused = admin_client.post("/hq/products/import/", {"file": csv_file(bad)})
+    assert refused.status_code == 400
+    assert "Ensure this value is greater than or equal to 0." in refused.content.decode()
+    assert products_of(tenant) == []
+    assert admin_client.post("/hq/products/import/", {"file": csv_file(GOOD_ROWS)}).status_code == 302
     assert skus_of(tenant) == [
         ("Arc lamp", "ARC-1", "Brass", "899.00", True),
         ("Reader", "RD-B", "Black", "209.50", True),
@@ -321,7 +315,6 @@ def test_the_admin_import_previews_then_confirms_and_refuses_a_file_with_a_bad_r
         "/admin/catalog/category/add/",
         "/admin/catalog/product/",
         "/admin/catalog/product/add/",
-        "/admin/catalog/product/import/",
         "/admin/catalog/product/export/",
         "/admin/catalog/sku/",
         "/admin/catalog/regionalprice/",

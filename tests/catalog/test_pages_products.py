@@ -1,21 +1,12 @@
-"""The HQ catalog pages: product list, product editor, price-list editor, product import."""
+"""The HQ product pages: the product list and the product editor with its SKUs."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
-from tests.catalog.snapshots import catalog_of, products_of, regional_prices_of, skus_of
+from tests.catalog.snapshots import catalog_of, products_of, skus_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def hq(tenant, hq_staff):
-    client = Client(HTTP_HOST=f"{tenant.slug}.localhost")
-    client.force_login(hq_staff)
-    return client
 
 
 def sku_formset(*rows, total=None):
@@ -119,83 +110,50 @@ def test_the_editor_of_another_brands_product_is_a_404(hq, other_tenant, make_ca
     assert products_of(other_tenant) == [("Theirs", "X", "", True)]
 
 
-@pytest.fixture
-def reader_skus(tenant, lamps, make_product, in_tenant):
-    reader = make_product(tenant, "Reader", lamps, [("RD-W", "White", "199.00"), ("RD-B", "Black", "209.00")])
-    with in_tenant(tenant):
-        return {sku.code: sku for sku in reader.skus.all()}
-
-
-def test_the_price_list_shows_skus_against_regions(hq, tenant, reader_skus, set_price, django_assert_num_queries):
-    # given a price in the east and one in the north
-    set_price(tenant, reader_skus["RD-W"], "east", "189.00")
-    set_price(tenant, reader_skus["RD-B"], "north", "219.00")
-    # when HQ opens the price lists, asking for a new region too
-    with django_assert_num_queries(12):
-        response = hq.get("/hq/price-lists/", {"region": "south"})
-    # then each SKU shows its price per region, empty where its own price applies
-    assert response.status_code == 200
-    assert response.context["regions"] == ["east", "north", "south"]
-    grid = {(row.sku.code, cell.region): cell.price for row in response.context["rows"] for cell in row.cells}
-    assert {key: str(value) if value is not None else None for key, value in grid.items()} == {
-        ("RD-B", "east"): None,
-        ("RD-B", "north"): "219.00",
-        ("RD-B", "south"): None,
-        ("RD-W", "east"): "189.00",
-        ("RD-W", "north"): None,
-        ("RD-W", "south"): None,
-    }
-
-
-def test_a_price_cell_is_set_and_cleared_in_place(hq, tenant, reader_skus):
-    white = reader_skus["RD-W"].pk
-    # when HQ types a price in the south cell (htmx)
-    response = hq.post("/hq/price-lists/", {"sku": white, "region": "south", "price": "179"}, HTTP_HX_REQUEST="true")
-    # then only the cell comes back, saved
-    assert response.status_code == 200
-    assert response.templates[0].name == "hq/catalog/_price_cell.html"
-    assert 'data-testid="price-saved"' in response.content.decode()
-    assert regional_prices_of(tenant) == [("south", "RD-W", "179.00")]
-    # when HQ empties it, the SKU's own price applies again
-    response = hq.post("/hq/price-lists/", {"sku": white, "region": "south", "price": ""}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200
-    assert regional_prices_of(tenant) == []
-
-
-def test_a_bad_price_cell_shows_its_error_in_place_and_changes_nothing(hq, tenant, reader_skus, set_price):
-    set_price(tenant, reader_skus["RD-W"], "east", "189.00")
-    response = hq.post(
-        "/hq/price-lists/", {"sku": reader_skus["RD-W"].pk, "region": "east", "price": "-1"}, HTTP_HX_REQUEST="true"
-    )
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The code ARC-1 is used by a SKU of the product 'Arc lamp'."),
+        ("zh-hans", "编码 ARC-1 已被商品“Arc lamp”的 SKU 使用。"),
+    ],
+)
+def test_a_duplicate_sku_code_is_refused_in_the_readers_language_keeping_every_field(
+    hq, tenant, lamps, make_product, language, message
+):
+    # given the Arc lamp holding the code ARC-1
+    make_product(tenant, "Arc lamp", lamps, [("ARC-1", "Brass", "899.00")])
+    before = catalog_of(tenant)
+    # when HQ creates a product whose second SKU takes that code
+    data = {"name": "Reader", "category": lamps.pk, "description": "Desk lamp", "is_active": "on"}
+    data |= sku_formset((None, "RD-W", "White", "199", True), (None, "ARC-1", "Black", "209.50", True))
+    response = hq.post("/hq/products/new/", data, HTTP_ACCEPT_LANGUAGE=language)
+    # then the editor comes back with the message at that SKU, in the reader's language
+    html = response.content.decode()
     assert response.status_code == 400
-    assert 'data-testid="price-error"' in response.content.decode()
-    assert "Ensure this value is greater than or equal to 0." in response.content.decode()
-    assert regional_prices_of(tenant) == [("east", "RD-W", "189.00")]
+    assert response["X-Page-Error"] == "invalid"
+    forms = response.context["formset"].forms
+    assert [form.errors for form in forms] == [{}, {"code": [message]}]
+    assert 'data-testid="page-error"' in html
+    # and everything typed is still there
+    for typed in ('value="Reader"', "Desk lamp", 'value="RD-W"', 'value="199"', 'value="ARC-1"', 'value="209.50"'):
+        assert typed in html
+    # and nothing is written
+    assert catalog_of(tenant) == before
 
 
-def test_a_price_cell_of_another_brands_sku_is_a_404(hq, tenant, other_tenant, make_category, make_product, in_tenant):
-    theirs = make_product(other_tenant, "Theirs", make_category(other_tenant, "X"), [("T-1", "One", "1.00")])
-    with in_tenant(other_tenant):
-        their_sku = theirs.skus.get().pk
-    response = hq.post("/hq/price-lists/", {"sku": their_sku, "region": "east", "price": "1"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 404
-    assert regional_prices_of(tenant) == regional_prices_of(other_tenant) == []
-
-
-def test_the_import_page_lists_every_bad_row_and_writes_nothing(hq, tenant):
-    text = "category,product,sku_code,sku_name,price\nLamps,Reader,RD-W,White,199\nLamps,Reader,RD-B,Black,x\n"
-    upload = SimpleUploadedFile("products.csv", text.encode(), content_type="text/csv")
-    response = hq.post("/hq/products/import/", {"file": upload})
-    assert response.status_code == 400
-    assert response.context["rows"] == [{"line": 3, "field": "price", "message": "Enter a number."}]
-    assert products_of(tenant) == []
-
-
-def test_the_export_page_gives_the_brands_file(hq, tenant, lamps, make_product):
+def test_a_taken_product_name_is_shown_next_to_the_name(hq, tenant, lamps, make_product):
     make_product(tenant, "Reader", lamps, [("RD-W", "White", "199.00")])
-    response = hq.get("/hq/products/export/", {"format": "csv"})
-    assert response.status_code == 200
-    assert response.content.decode("utf-8-sig").splitlines() == [
-        "category,product,sku_code,sku_name,price",
-        "Lamps,Reader,RD-W,White,199.00",
-    ]
+    before = catalog_of(tenant)
+    data = {"name": "Reader", "category": lamps.pk, "description": ""} | sku_formset((None, "X-1", "One", "1", True))
+    response = hq.post("/hq/products/new/", data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"name": ["A product with this name exists already."]}
+    assert catalog_of(tenant) == before
+
+
+def test_a_bad_filter_is_named_on_the_list(hq, tenant, lamps, make_product):
+    make_product(tenant, "Reader", lamps, [("RD-W", "White", "199.00")])
+    response = hq.get("/hq/products/", {"category": "99999999999999999999"})
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["category"]
+    assert response.context["rows"] == []
