@@ -44,6 +44,7 @@ SECTIONS: dict[str, list[tuple[str, Any]]] = {
         ("hq-home", _("Dashboard")),
         ("hq-store-list", _("Stores")),
         ("hq-products", _("Products")),
+        ("hq-categories", _("Categories")),
         ("hq-price-lists", _("Price lists")),
         ("hq-member-list", _("Members")),
         ("hq-order-list", _("Orders")),
