@@ -184,7 +184,10 @@ class StaffForm(forms.Form):
     prefix = "staff"
 
     username = forms.CharField(label=_("Username"), max_length=150)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False), min_length=8)
+    # as the API's: how strong a password must be is the service's rule (Django's validators)
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(render_value=False), max_length=128, strip=False
+    )
     name = forms.CharField(label=_("Name"), max_length=150)
     phone = PhoneNumberField(label=_("Phone"), required=False, region="CN")
     role = forms.ChoiceField(label=_("Role"), choices=StaffRole.choices)

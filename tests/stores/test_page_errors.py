@@ -105,6 +105,20 @@ def test_a_taken_username_is_refused_on_the_staff_form_keeping_what_was_typed(te
     assert _everything(tenant) == before
 
 
+def test_a_weak_password_is_refused_at_its_field_with_the_apis_message(tenant, hq_admin, make_store, api):
+    store = make_store(tenant, "SH-D1")
+    before = _everything(tenant)
+    account = {"username": "li-guide", "password": "12345678", "name": "Li Na", "role": "guide"}
+    page = client_for(tenant, hq_admin).post(
+        f"/hq/stores/{store.pk}/", {"action": "staff", **{f"staff-{key}": value for key, value in account.items()}}
+    )
+    via_api = api(hq_admin, tenant).post(f"/api/v1/stores/{store.pk}/staff/", account, format="json")
+    assert (page.status_code, via_api.status_code) == (400, 400)
+    assert page.context["staff_form"].errors == {"password": via_api.json()["errors"]["password"]}
+    assert 'name="staff-username" value="li-guide"' in _page(page)
+    assert _everything(tenant) == before
+
+
 def test_an_unknown_form_is_named_above_the_editor(tenant, hq_admin, make_store):
     store = make_store(tenant, "SH-D1")
     response = client_for(tenant, hq_admin).post(f"/hq/stores/{store.pk}/", {"action": "other"})
