@@ -1,7 +1,8 @@
 """The forms of the store pages: they parse and show input; the rules live in `stores.services`.
 
 Each form turns its cleaned data into the service's input dataclass; an `AppError` the service
-raises is put back next to the field it names (`show_service_error`).
+raises is put back next to the field it names by the pages' error boundary
+(`o2o.portals.forms.show_error`). Every number has the bounds of its API field (`stores.models`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from o2o.errors import AppError
 from o2o.fields import AsciiDecimalFormField, AsciiIntegerFormField, DateInput
 from o2o.models import TIMEZONE_CHOICES
 from stores.choices import WEEKDAYS, Capability, StaffRole, StoreKind
-from stores.models import Store
+from stores.models import (
+    LAT_BOUNDS,
+    LNG_BOUNDS,
+    ON_HAND_BOUNDS,
+    RADIUS_KM_BOUNDS,
+    SALES_SHARE_RATE_BOUNDS,
+    Store,
+)
 from stores.services import ContractTerms, StoreInput
 
 DAY_LABELS = {
@@ -57,19 +64,6 @@ def parse_day_hours(text: str) -> list[list[str]]:
     return ranges
 
 
-def show_service_error(form: forms.Form, error: AppError) -> None:
-    """Put a service's error next to the field it names, or above the form when no field matches."""
-    field_errors = error.extra.get("errors") or {}
-    if not field_errors:
-        form.add_error(None, error.detail)
-    for field, messages in field_errors.items():
-        target = field if field in form.fields else None
-        if field == "opening_hours" and isinstance(form, StoreForm):
-            target = None
-        for message in messages:
-            form.add_error(target, message)
-
-
 class StoreForm(forms.Form):
     """Every field of a store, the opening hours as one text input per day."""
 
@@ -81,10 +75,10 @@ class StoreForm(forms.Form):
     district = forms.CharField(label=_("District code"), max_length=16, required=False)
     address = forms.CharField(label=_("Address"), max_length=300)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
-    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
-    lng = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    lat = forms.FloatField(label=_("Latitude"), **LAT_BOUNDS)
+    lng = forms.FloatField(label=_("Longitude"), **LNG_BOUNDS)
     service_radius_km = AsciiDecimalFormField(
-        label=_("Service radius (km)"), min_value=Decimal("0"), max_digits=6, decimal_places=2, initial=Decimal("5.00")
+        label=_("Service radius (km)"), **RADIUS_KM_BOUNDS, initial=Decimal("5.00")
     )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIMEZONE_CHOICES, initial="Asia/Shanghai")
     capabilities = forms.MultipleChoiceField(
@@ -169,10 +163,7 @@ class ContractForm(forms.Form):
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     sales_share_rate = AsciiDecimalFormField(
         label=_("Sales share rate"),
-        min_value=Decimal("0"),
-        max_value=Decimal("1"),
-        max_digits=7,
-        decimal_places=4,
+        **SALES_SHARE_RATE_BOUNDS,
         help_text=_("The part of net sales owed to the store's operator, e.g. 0.9200."),
     )
     tac_chargeable = forms.BooleanField(label=_("Traffic cost chargeable"), required=False)
@@ -193,7 +184,10 @@ class StaffForm(forms.Form):
     prefix = "staff"
 
     username = forms.CharField(label=_("Username"), max_length=150)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False), min_length=8)
+    # as the API's: how strong a password must be is the service's rule (Django's validators)
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(render_value=False), max_length=128, strip=False
+    )
     name = forms.CharField(label=_("Name"), max_length=150)
     phone = PhoneNumberField(label=_("Phone"), required=False, region="CN")
     role = forms.ChoiceField(label=_("Role"), choices=StaffRole.choices)
@@ -214,14 +208,14 @@ class StaffForm(forms.Form):
 class StockForm(forms.Form):
     """The new on-hand count of one SKU in one store."""
 
-    on_hand = AsciiIntegerFormField(label=_("On hand"), min_value=0)
+    on_hand = AsciiIntegerFormField(label=_("On hand"), **ON_HAND_BOUNDS)
 
 
 class NearForm(forms.Form):
     """The consumer's search: a position from the browser, or a city picked from the brand's."""
 
-    lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
-    lng = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
+    lat = forms.FloatField(**LAT_BOUNDS, required=False, widget=forms.HiddenInput)
+    lng = forms.FloatField(**LNG_BOUNDS, required=False, widget=forms.HiddenInput)
     city = forms.ChoiceField(label=_("City"), required=False)
     capability = forms.ChoiceField(label=_("Service"), required=False)
     page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)

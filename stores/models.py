@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, Final
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +15,22 @@ from simple_history.models import HistoricalRecords
 from catalog.models import Service, Sku
 from o2o.models import TIMEZONE_CHOICES, TenantOwned, User
 from stores.choices import Capability, StaffRole, StoreKind
+
+# The bounds of the numbers HQ and store staff type: the API's serializers and the portal forms
+# both take their fields' bounds from here, so that a page never accepts what the API refuses (nor
+# refuses what it takes). The columns hold them too (CHECKs, integer and decimal sizes).
+LAT_BOUNDS: Final[dict[str, Any]] = {"min_value": -90, "max_value": 90}
+LNG_BOUNDS: Final[dict[str, Any]] = {"min_value": -180, "max_value": 180}
+RADIUS_KM_BOUNDS: Final[dict[str, Any]] = {"min_value": Decimal("0"), "max_digits": 6, "decimal_places": 2}
+SALES_SHARE_RATE_BOUNDS: Final[dict[str, Any]] = {
+    "min_value": Decimal("0"),
+    "max_value": Decimal("1"),
+    "max_digits": 5,
+    "decimal_places": 4,
+}
+# a count of items on hand: well inside the integer column (2**31 - 1), far above any real stock
+ON_HAND_BOUNDS: Final[dict[str, Any]] = {"min_value": 0, "max_value": 2_000_000_000}
+CAPACITY_BOUNDS: Final[dict[str, Any]] = {"min_value": 1, "max_value": 10_000}
 
 
 def default_opening_hours() -> dict[str, list[list[str]]]:

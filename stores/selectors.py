@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -84,6 +85,20 @@ def _filtered(*, tenant: Tenant, filters: Mapping[str, Any]) -> QuerySet[Store]:
     return filterset.qs
 
 
+def store_filter_form(data: Mapping[str, Any]) -> forms.Form:
+    """The form of the store list's filters (a page validates it before `list_stores`): the same
+    checks as the API's, with the same messages."""
+    return StoreFilter(data, queryset=Store.objects.none()).form
+
+
+def list_store_cities(*, tenant: Tenant, active_only: bool) -> list[str]:
+    """The distinct cities of the brand's stores (of its open stores when `active_only`), sorted:
+    what the city pickers offer."""
+    stores = list_active_stores(tenant=tenant) if active_only else Store.objects.filter(tenant=tenant)
+    cities = stores.exclude(city="").order_by("city").values_list("city", flat=True).distinct()
+    return list(cities)
+
+
 def list_stores(*, tenant: Tenant, filters: Mapping[str, str]) -> QuerySet[Store]:
     """The brand's stores matching `filters`, by code, with their territory prefetched.
 
@@ -125,6 +140,19 @@ def list_active_stores(*, tenant: Tenant) -> QuerySet[Store]:
 def get_active_store(*, tenant: Tenant, store_id: int) -> Store | None:
     """The brand's open store with this id, or None (missing, closed or another brand's alike)."""
     return list_active_stores(tenant=tenant).filter(pk=store_id).first()
+
+
+def stores_in_city(
+    *, tenant: Tenant, city: str, capability: str | None, limit: int, offset: int
+) -> tuple[list[Store], int]:
+    """A page of the brand's open stores in `city` (with `capability` when named), by code, and how
+    many there are. A page past the last is empty (no query for it, whatever its offset)."""
+    filters = {"city": city, "active": "true"} | ({"capability": capability} if capability else {})
+    stores = list_stores(tenant=tenant, filters=filters)
+    total = stores.count()
+    if offset >= total:
+        return [], total
+    return list(stores[offset : offset + limit]), total
 
 
 def get_store(*, tenant: Tenant, store_id: int) -> Store:
@@ -259,6 +287,20 @@ def list_stock(*, tenant: Tenant, store: Store) -> QuerySet[Stock]:
     )
 
 
+def get_stock(*, tenant: Tenant, store: Store, sku_id: int) -> Stock:
+    """The row of SKU `sku_id` in `store`, with its SKU and product; NotFound when the store holds
+    none (a row of another store, or of another brand, alike)."""
+    stock = list_stock(tenant=tenant, store=store).filter(sku_id=sku_id).first()
+    if stock is None:
+        raise NotFound(_("This store holds no stock row of that SKU."))
+    return stock
+
+
+def list_in_stock(*, tenant: Tenant, store: Store) -> QuerySet[Stock]:
+    """What a consumer may find at `store`: its rows of active SKUs with some available, by SKU code."""
+    return list_stock(tenant=tenant, store=store).filter(on_hand__gt=F("reserved"), sku__is_active=True)
+
+
 def list_staff(*, tenant: Tenant, store: Store) -> QuerySet[StoreStaff]:
     """The managers and guides of `store` (active or not), with their user, managers first."""
     staff = StoreStaff.objects.filter(tenant=tenant, store=store).select_related("user")
@@ -274,14 +316,23 @@ def list_store_services(*, tenant: Tenant, store: Store) -> QuerySet[StoreServic
     )
 
 
+def list_offered_services(*, tenant: Tenant, store: Store) -> QuerySet[StoreService]:
+    """The active services `store` offers, as a consumer sees them, by service name."""
+    return list_store_services(tenant=tenant, store=store).filter(service__is_active=True)
+
+
+def contract_on(*, tenant: Tenant, store: Store, on: dt.date) -> StoreContract | None:
+    """The contract version of `store` in force on `on` (the latest starting on or before it), or
+    None when the store had none yet."""
+    return StoreContract.objects.filter(tenant=tenant, store=store, valid_from__lte=on).order_by("-valid_from").first()
+
+
 def current_contract(*, tenant: Tenant, store: Store, on: dt.date) -> StoreContract:
     """The contract version of `store` in force on `on` (the latest starting on or before it).
 
     Raises NotFound when the store had no contract yet on that date.
     """
-    contract = (
-        StoreContract.objects.filter(tenant=tenant, store=store, valid_from__lte=on).order_by("-valid_from").first()
-    )
+    contract = contract_on(tenant=tenant, store=store, on=on)
     if contract is None:
         raise NotFound(_("Store %(code)s had no contract on %(date)s.") % {"code": store.code, "date": on.isoformat()})
     return contract

@@ -13,8 +13,8 @@ from o2o.fields import id_field, quantity_field
 from o2o.money import MONEY
 from o2o.tenancy.request import TenantApiRequest
 from stores import selectors, services
-from stores.api.common import EVERYONE, HQ_AND_MANAGER, require_manager_of, validate_rows
-from stores.models import Store, StoreService
+from stores.api.common import EVERYONE, HQ_AND_MANAGER, authorize, validate_rows
+from stores.models import CAPACITY_BOUNDS, Store, StoreService
 
 
 class StoreServiceOutput(serializers.ModelSerializer):
@@ -40,7 +40,7 @@ class StoreServicesApi(TenantApi):
 
     class Input(serializers.Serializer):
         service = id_field()
-        capacity = quantity_field(min_value=1, max_value=10_000)
+        capacity = quantity_field(**CAPACITY_BOUNDS)
 
     @extend_schema(responses={200: StoreServiceOutput(many=True)})
     def get(self, request: TenantApiRequest, store_id: int) -> Response:
@@ -51,7 +51,7 @@ class StoreServicesApi(TenantApi):
     @extend_schema(request=Input(many=True), responses={200: StoreServiceOutput(many=True)})
     def put(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
-        require_manager_of(request, store)
+        authorize(request, "set_services", store)
         data = request.data
         rows = validate_rows(self.Input, data) if data != [] else []
         offerings = [services.ServiceOffering(service_id=row["service"], capacity=row["capacity"]) for row in rows]

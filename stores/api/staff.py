@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from o2o.api.base import TenantApi
 from o2o.tenancy.request import TenantApiRequest
 from stores import selectors, services
-from stores.api.common import HQ, HQ_AND_MANAGER, require_manager_of
+from stores.api.common import HQ, HQ_AND_MANAGER, authorize
 from stores.choices import StaffRole
 from stores.models import Store, StoreStaff
 
@@ -45,12 +45,13 @@ class StoreStaffApi(TenantApi):
     @extend_schema(responses={200: StaffOutput(many=True)})
     def get(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
-        require_manager_of(request, store)
+        authorize(request, "see_staff", store)
         return self.paginate(selectors.list_staff(tenant=request.tenant, store=store), StaffOutput)
 
     @extend_schema(request=Input, responses={201: StaffOutput})
     def post(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        authorize(request, "create_staff", store)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

@@ -12,8 +12,8 @@ from o2o.api.base import TenantApi
 from o2o.fields import id_field, quantity_field
 from o2o.tenancy.request import TenantApiRequest
 from stores import selectors, services
-from stores.api.common import HQ_AND_MANAGER, HQ_AND_STORE_STAFF, require_manager_of, require_staff_of, validate_rows
-from stores.models import Stock, Store
+from stores.api.common import HQ_AND_MANAGER, HQ_AND_STORE_STAFF, authorize, validate_rows
+from stores.models import ON_HAND_BOUNDS, Stock, Store
 
 
 class StockOutput(serializers.ModelSerializer):
@@ -39,18 +39,18 @@ class StoreStockApi(TenantApi):
 
     class Input(serializers.Serializer):
         sku = id_field()
-        on_hand = quantity_field(min_value=0, max_value=2_000_000_000)
+        on_hand = quantity_field(**ON_HAND_BOUNDS)
 
     @extend_schema(responses={200: StockOutput(many=True)})
     def get(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
-        require_staff_of(request, store)
+        authorize(request, "see_stock", store)
         return self.paginate(selectors.list_stock(tenant=request.tenant, store=store), StockOutput)
 
     @extend_schema(request=Input(many=True), responses={200: StockOutput(many=True)})
     def put(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
-        require_manager_of(request, store)
+        authorize(request, "edit_stock", store)
         rows = validate_rows(self.Input, request.data)
         levels = [services.StockLevel(sku_id=row["sku"], on_hand=row["on_hand"]) for row in rows]
         written = services.set_stock(tenant=request.tenant, store=store, levels=levels)

@@ -15,11 +15,10 @@ from o2o.api.base import TenantApi
 from o2o.api.pagination import Pagination
 from o2o.fields import MAX_ID, AsciiDecimalField
 from o2o.tenancy.request import TenantApiRequest
-from stores import selectors, services
-from stores.access import is_hq
-from stores.api.common import EVERYONE, HQ, HQ_AND_MANAGER, contract_store_ids, require_manager_of
+from stores import policies, selectors, services
+from stores.api.common import EVERYONE, HQ, HQ_AND_MANAGER, authorize
 from stores.choices import Capability, StoreKind
-from stores.models import Store
+from stores.models import LAT_BOUNDS, LNG_BOUNDS, RADIUS_KM_BOUNDS, SALES_SHARE_RATE_BOUNDS, Store
 
 
 class ContractOutput(serializers.Serializer):
@@ -85,7 +84,7 @@ class NearStoreOutput(StoreOutput):
 class ContractInput(serializers.Serializer):
     """Terms left out are kept from the version in force (or, for a new store, its kind's defaults)."""
 
-    sales_share_rate = AsciiDecimalField(max_digits=5, decimal_places=4, min_value=0, max_value=1, required=False)
+    sales_share_rate = AsciiDecimalField(**SALES_SHARE_RATE_BOUNDS, required=False)
     tac_chargeable = serializers.BooleanField(required=False)
     commission_borne_by_store = serializers.BooleanField(required=False)
     valid_from = serializers.DateField(required=False, help_text="PATCH only; default today (brand's time zone)")
@@ -100,9 +99,9 @@ class StoreInput(serializers.Serializer):
     district = serializers.CharField(max_length=16, required=False, allow_blank=True)
     address = serializers.CharField(max_length=300)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    lat = serializers.FloatField(min_value=-90, max_value=90)
-    lng = serializers.FloatField(min_value=-180, max_value=180)
-    service_radius_km = AsciiDecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
+    lat = serializers.FloatField(**LAT_BOUNDS)
+    lng = serializers.FloatField(**LNG_BOUNDS)
+    service_radius_km = AsciiDecimalField(**RADIUS_KM_BOUNDS, required=False)
     territory = serializers.ListField(
         child=serializers.CharField(max_length=16), required=False, max_length=500, help_text="district codes"
     )
@@ -119,7 +118,7 @@ class StoreInput(serializers.Serializer):
 
 def _store_output(request: TenantApiRequest, store: Store) -> dict[str, Any]:
     """One store (fetched afresh, with its territory and the contract in force today) as output."""
-    visible = contract_store_ids(request)
+    visible = policies.contract_scope(request.actor)
     store = selectors.get_store(tenant=request.tenant, store_id=store.pk)
     if visible is None or store.pk in visible:
         today = selectors.tenant_today(tenant=request.tenant)
@@ -150,7 +149,8 @@ def _parse_near(value: str) -> tuple[float, float]:
         lat, lng = float(lat_text), float(lng_text)
     except ValueError:
         raise serializers.ValidationError({"near": ["Give LAT,LNG in degrees, e.g. 31.2304,121.4737."]})
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180):  # also refuses nan
+    within = LAT_BOUNDS["min_value"] <= lat <= LAT_BOUNDS["max_value"]
+    if not (within and LNG_BOUNDS["min_value"] <= lng <= LNG_BOUNDS["max_value"]):  # also refuses nan
         raise serializers.ValidationError({"near": ["A latitude is within ±90 and a longitude within ±180."]})
     return lat, lng
 
@@ -165,9 +165,8 @@ class StoreListApi(TenantApi):
     def get(self, request: TenantApiRequest) -> Response:
         filters = {key: request.query_params.get(key, "") for key in ("kind", "city", "region", "capability", "q")}
         filters["has_stock"] = request.query_params.get("has_stock", "")
-        hq = is_hq(request.roles.names)
-        filters["active"] = request.query_params.get("active", "") if hq else "true"
-        context = {"contract_store_ids": contract_store_ids(request)}
+        filters["active"] = request.query_params.get("active", "") if request.actor.is_hq else "true"
+        context = {"contract_store_ids": policies.contract_scope(request.actor)}
         if "near" in request.query_params:
             return self._near(request, filters, context)
         stores = selectors.list_stores(tenant=request.tenant, filters=filters)
@@ -226,6 +225,7 @@ class StoreListApi(TenantApi):
 
     @extend_schema(request=StoreInput, responses={201: StoreOutput})
     def post(self, request: TenantApiRequest) -> Response:
+        policies.authorize_create_store(request.actor)
         data = StoreInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -263,6 +263,7 @@ class StoreDetailApi(TenantApi):
     @extend_schema(request=StoreInput(partial=True), responses={200: StoreOutput})
     def patch(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        authorize(request, "edit_store", store)
         data = StoreInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
@@ -278,6 +279,7 @@ class StoreDetailApi(TenantApi):
     @extend_schema(responses={200: StoreOutput, 204: None})
     def delete(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
+        authorize(request, "edit_store", store)
         if services.delete_store(tenant=request.tenant, store=store):
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(_store_output(request, store))
@@ -292,5 +294,5 @@ class StoreContractsApi(TenantApi):
     @extend_schema(responses={200: ContractOutput(many=True)})
     def get(self, request: TenantApiRequest, store_id: int) -> Response:
         store = selectors.get_store(tenant=request.tenant, store_id=store_id)
-        require_manager_of(request, store)
+        authorize(request, "see_contract", store)
         return self.paginate(selectors.list_contracts(tenant=request.tenant, store=store), ContractOutput)

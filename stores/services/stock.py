@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Sku
 from o2o.errors import Conflict, InvalidInput
 from o2o.models import Tenant
-from stores.models import Stock, Store
+from stores.models import ON_HAND_BOUNDS, Stock, Store
 from stores.services.locks import lock_store
 
 
@@ -29,7 +29,7 @@ def set_stock(*, tenant: Tenant, store: Store, levels: Sequence[StockLevel]) -> 
     The rows are locked in primary-key order (no deadlock with reservations or another stock
     take); an on-hand below what open orders reserved is a Conflict naming the SKU, and the
     `reserved <= on_hand` CHECK is the last wall. Raises InvalidInput naming `sku` for an unknown
-    (or another brand's) or repeated SKU, `on_hand` for a negative count; NotFound when the store
+    (or another brand's) or repeated SKU, `on_hand` for a negative or too large count; NotFound when the store
     is gone. Returns the rows set, by SKU id.
     """
     by_sku: dict[int, int] = {}
@@ -38,6 +38,12 @@ def set_stock(*, tenant: Tenant, store: Store, levels: Sequence[StockLevel]) -> 
             raise InvalidInput("sku", _("SKU %(sku)s is listed twice.") % {"sku": level.sku_id})
         if level.on_hand < 0:
             raise InvalidInput("on_hand", _("SKU %(sku)s: on hand cannot be negative.") % {"sku": level.sku_id})
+        if level.on_hand > ON_HAND_BOUNDS["max_value"]:  # the column's size: never a database error
+            raise InvalidInput(
+                "on_hand",
+                _("SKU %(sku)s: on hand is at most %(most)d.")
+                % {"sku": level.sku_id, "most": ON_HAND_BOUNDS["max_value"]},
+            )
         by_sku[level.sku_id] = level.on_hand
     codes = dict(Sku.objects.filter(tenant=tenant, pk__in=by_sku).values_list("pk", "code"))
     unknown = sorted(set(by_sku) - set(codes))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from o2o.errors import InvalidInput
 from o2o.models import Tenant
 from stores.choices import Capability, StoreKind
-from stores.models import EPOCH, Store, StoreContract, StoreService, TerritoryDistrict
+from stores.models import EPOCH, LAT_BOUNDS, LNG_BOUNDS, Store, StoreContract, StoreService, TerritoryDistrict
 from stores.selectors import CAPABILITY_FIELDS, current_contract, tenant_today
 from stores.services.contracts import ContractChange, ContractTerms, add_contract_version, check_terms
 from stores.services.hours import validate_opening_hours
@@ -66,9 +66,9 @@ def check_store_input(data: StoreInput) -> dict[str, Any]:
         lat, lng = float(data.lat), float(data.lng)
     except (TypeError, ValueError):
         raise InvalidInput("lat", _("Give the coordinates as numbers."))
-    if not -90 <= lat <= 90:
+    if not LAT_BOUNDS["min_value"] <= lat <= LAT_BOUNDS["max_value"]:
         raise InvalidInput("lat", _("A latitude is between -90 and 90."))
-    if not -180 <= lng <= 180:
+    if not LNG_BOUNDS["min_value"] <= lng <= LNG_BOUNDS["max_value"]:
         raise InvalidInput("lng", _("A longitude is between -180 and 180."))
     try:
         radius = Decimal(data.service_radius_km)

@@ -23,6 +23,12 @@ from tests.stores import factories
 EVERY_DAY = {day: [["09:00", "21:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
+def stock_row(store: Store, sku: Sku) -> tuple[int, int]:
+    with tenant_scope(store.tenant):
+        row = Stock.objects.get(tenant=store.tenant, store=store, sku=sku)
+    return row.on_hand, row.reserved
+
+
 @pytest.fixture
 def store(tenant: Tenant) -> Store:
     with tenant_scope(tenant):
@@ -117,3 +123,26 @@ def make_manager(make_user: Callable[..., User]) -> Callable[..., User]:
         return user
 
     return make
+
+
+@pytest.fixture
+def two_stores(tenant, make_store, make_sku, stock_of, make_manager):
+    """Two stores of the brand sharing a SKU; the first one's manager; reservations on a row."""
+    own = make_store(tenant, "SH-D1", name="Xintiandi")
+    other = make_store(tenant, "SH-D2", name="Lujiazui")
+    round_black = make_sku(tenant, "RF-BLK", "Black")
+    round_gold = make_sku(tenant, "RF-GLD", "Gold")
+    aviator = make_sku(tenant, "AV-01", "Aviator", product="Aviator")
+    stock_of(own, round_black, on_hand=5, reserved=2)
+    stock_of(own, round_gold, on_hand=0)
+    stock_of(other, round_black, on_hand=9, reserved=1)
+    stock_of(other, aviator, on_hand=3)
+    manager = make_manager(own, "xtd-manager", name="Wang Fang")
+    return {
+        "own": own,
+        "other": other,
+        "black": round_black,
+        "gold": round_gold,
+        "aviator": aviator,
+        "manager": manager,
+    }

@@ -71,9 +71,11 @@ def test_the_hq_store_list_shows_each_stores_facts(tenant, hq_admin, brand_store
     ]
 
 
-def test_a_bad_filter_is_reported_and_lists_nothing(tenant, hq_admin, brand_stores):
+def test_a_bad_filter_is_reported_on_the_list_page_which_lists_nothing(tenant, hq_admin, brand_stores):
     response = client_for(tenant, hq_admin).get("/hq/stores/", {"kind": "kiosk"})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert text(response, "page-title") == "Stores"
+    assert text(response, "store-count") == "0 stores"
     assert elements(response, "store-row") == []
     assert "kind: Select a valid choice. kiosk is not one of the available choices." in response.content.decode()
 
@@ -277,7 +279,7 @@ def test_a_backdated_contract_change_is_refused_and_changes_nothing(tenant, hq_a
     body = {"action": "contract", "contract-valid_from": earlier, "contract-sales_share_rate": "0.5000"}
     response = client_for(tenant, hq_admin).post(f"/hq/stores/{store.pk}/", body)
     # then it is refused on the form and the versions are as they were
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.context["contract_form"].non_field_errors() == [
         f"A contract version from {start.isoformat()} exists: a new one starts on or after it."
     ]

@@ -10,7 +10,7 @@ import pytest
 
 from catalog.models import Service
 from stores.models import StoreService
-from stores.views import store_today
+from stores.views.common import store_today
 from tests.pages import client_for, elements, queries_for, text, texts
 from tests.stores.conftest import EVERY_DAY
 
