@@ -53,6 +53,7 @@ SECTIONS: dict[str, list[tuple[str, Any]]] = {
     ],
     "store": [
         ("store-home", _("Dashboard")),
+        ("store-stock", _("Stock")),
         ("store-order-queue", _("Orders")),
         ("store-today", _("Today's visits")),
         ("store-member-list", _("Members")),

@@ -22,6 +22,7 @@ def test_hq_sees_the_hq_menu_with_every_hq_page(tenant, make_user):
         "Dashboard",
         "Stores",
         "Products",
+        "Categories",
         "Price lists",
         "Members",
         "Orders",
@@ -34,7 +35,14 @@ def test_hq_sees_the_hq_menu_with_every_hq_page(tenant, make_user):
 def test_a_store_manager_sees_the_store_menu(tenant, make_user):
     client = Client(HTTP_HOST="alpha.localhost")
     client.force_login(make_user(tenant, Role.STORE_MANAGER))
-    assert section_labels(client.get("/store/")) == ["Dashboard", "Orders", "Today's visits", "Members", "QR code"]
+    assert section_labels(client.get("/store/")) == [
+        "Dashboard",
+        "Stock",
+        "Orders",
+        "Today's visits",
+        "Members",
+        "QR code",
+    ]
 
 
 @pytest.mark.django_db
