@@ -81,11 +81,11 @@ class AsciiDecimalField(serializers.DecimalField):
 class AsciiIntegerField(serializers.IntegerField):
     """DRF's IntegerField for a whole number written with the digits 0-9 only."""
 
-    default_error_messages = {"ascii": ASCII_DIGITS_ONLY, "plain": PLAIN_ONLY}
+    default_error_messages = {"ascii": ASCII_DIGITS_ONLY}
 
     def to_internal_value(self, data: Any) -> int:
-        if problem := _problem(data, _PLAIN_INTEGER):
-            self.fail(problem[0])
+        if problem := _problem(data, _PLAIN_INTEGER):  # a whole number not written plainly: not one
+            self.fail("ascii" if problem[0] == "ascii" else "invalid")
         return super().to_internal_value(data)
 
 
@@ -113,8 +113,10 @@ class AsciiIntegerFormField(forms.IntegerField):
     """Django's IntegerField for a whole number written with the digits 0-9 only."""
 
     def to_python(self, value: Any) -> int | None:
-        if problem := _problem(value, _PLAIN_INTEGER):
-            raise ValidationError(problem[1], code=problem[0])
+        if problem := _problem(value, _PLAIN_INTEGER):  # a whole number not written plainly: not one
+            if problem[0] == "ascii":
+                raise ValidationError(problem[1], code="ascii")
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
 
