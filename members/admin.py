@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from members import policies
 from members.models import GuideBinding, Member, ServedBy
 from members.services import MembershipChanges, update_membership
 from o2o.admin_site import TenantAdmin, TenantInline
@@ -75,8 +76,10 @@ class MemberAdmin(TenantAdmin):
         """Only the home store is editable here, and it changes through the service."""
         assert isinstance(obj, Member)
         if "home_store" in form.changed_data:
+            admin_request = cast(AdminRequest, request)
             changes = MembershipChanges(home_store_id=obj.home_store_id)
-            update_membership(tenant=cast(AdminRequest, request).tenant, member=obj, changes=changes)
+            policies.authorize_changes(admin_request.actor, obj, changes.fields())  # HQ may move a member
+            update_membership(tenant=admin_request.tenant, member=obj, changes=changes)
 
 
 @admin.register(GuideBinding)

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from members import policies
 from members.models import Member
 from members.selectors import get_member, get_own_membership, list_members, member_view
 from members.services import KEEP, MembershipChanges, update_membership
@@ -77,9 +78,7 @@ class MemberListApi(TenantApi):
 
     @extend_schema(parameters=MEMBER_FILTERS, responses={200: PaginatedMembers})
     def get(self, request: SignedInApiRequest) -> Response:
-        members = list_members(
-            tenant=request.tenant, user=request.user, roles=request.roles.names, filters=request.query_params
-        )
+        members = list_members(tenant=request.tenant, actor=request.actor, filters=request.query_params)
         paginator = Pagination()
         page = paginator.paginate_queryset(members, request, view=self)
         return paginator.get_paginated_response(MemberOutput(_views(page or []), many=True).data)
@@ -93,38 +92,44 @@ class MemberDetailApi(TenantApi):
 
     @extend_schema(responses={200: MemberOutput})
     def get(self, request: SignedInApiRequest, member_id: int) -> Response:
-        member = get_member(tenant=request.tenant, user=request.user, roles=request.roles.names, member_id=member_id)
+        member = get_member(tenant=request.tenant, actor=request.actor, member_id=member_id)
         return Response(MemberOutput(member_view(member)).data)
 
 
 class MyMembershipApi(TenantApi):
-    """GET/PATCH /api/v1/members/me/: the consumer's own membership; they set consent and home store.
+    """GET/PATCH /api/v1/members/me/: the consumer's own membership; they change their name, their
+    marketing consent and their home store (`members.policies`: the same rule as the "my
+    membership" page).
 
-    Changing the consent records when it was given (`consent_recorded_at`). The home store must be
-    an active store of the brand (else 400 naming `home_store`); `null` clears it.
+    Changing the consent records when it was given (`consent_recorded_at`). The name may not be
+    blank (400 naming `name`). The home store must be an active store of the brand (else 400 naming
+    `home_store`); `null` clears it.
     """
 
     allowed_roles: ClassVar = {"GET": CONSUMER, "PATCH": CONSUMER}
     resource_model = Member
 
     class Input(serializers.Serializer):
+        name = serializers.CharField(max_length=150, required=False)
         consent_marketing = serializers.BooleanField(required=False)
         home_store = id_field(required=False, allow_null=True)
 
     @extend_schema(responses={200: MemberOutput})
     def get(self, request: SignedInApiRequest) -> Response:
-        member = get_own_membership(tenant=request.tenant, user=request.user)
-        return Response(MemberOutput(member_view(member)).data)
+        member = get_own_membership(tenant=request.tenant, actor=request.actor)
+        return Response(MemberOutput(member_view(member, masked=False)).data)
 
     @extend_schema(request=Input, responses={200: MemberOutput})
     def patch(self, request: SignedInApiRequest) -> Response:
-        member = get_own_membership(tenant=request.tenant, user=request.user)  # 404 before the body
+        member = get_own_membership(tenant=request.tenant, actor=request.actor)  # 404 before the body
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         changes = MembershipChanges(
             consent_marketing=values.get("consent_marketing", KEEP),
             home_store_id=values.get("home_store", KEEP),
+            name=values.get("name", KEEP),
         )
-        update_membership(tenant=request.tenant, member=member, changes=changes)
-        return Response(MemberOutput(member_view(get_own_membership(tenant=request.tenant, user=request.user))).data)
+        policies.authorize_changes(request.actor, member, changes.fields())
+        member = update_membership(tenant=request.tenant, member=member, changes=changes)
+        return Response(MemberOutput(member_view(member, masked=False)).data)

@@ -12,10 +12,10 @@ if TYPE_CHECKING:
 
 def _membership_of(tenant: Tenant, user: User) -> Member | None:
     """The actor's membership resolver (`o2o.tenancy.actor`): the user's membership of the brand,
-    or None (one query)."""
+    with its home store, or None (one query)."""
     from members.models import Member
 
-    return Member.objects.filter(tenant=tenant, user=user).first()
+    return Member.objects.filter(tenant=tenant, user=user).select_related("home_store").first()
 
 
 class MembersConfig(AppConfig):

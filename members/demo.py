@@ -50,4 +50,4 @@ def seed_members(tenant: Tenant, brand: DemoBrand) -> None:
         )
         if len(stores) > 1 and number % 5 == 0:  # also served by the next store (a visit, an order)
             note_served(tenant=tenant, member=member, store=stores[(number + 1) % len(stores)])
-    brand.logins.append((demo_phone(brand, 1), Role.CONSUMER, "shop /, my membership"))
+    brand.logins.append((demo_phone(brand, 1), Role.CONSUMER, "shop /, my membership /me/"))

@@ -1,4 +1,4 @@
-"""Reads of memberships, with the visibility rule of personal data.
+"""Reads of memberships, with the visibility rule of personal data (`members.policies`).
 
 HQ (admin or staff) sees every member of the brand with their personal data. A store manager or a
 guide sees every member of the brand too (a membership is shared by all stores), but the phone and
@@ -16,22 +16,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import django_filters
-from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from members import policies
 from members.masking import mask_name, mask_phone
-from members.models import Member, ServedBy
-from o2o.choices import STORE_ROLES
-from o2o.errors import NotFound
+from members.models import GuideBinding, Member
+from o2o.errors import AppError, NotFound
 from o2o.fields import IdFilter
-from o2o.models import Tenant, User
-from stores.access import is_hq, staff_post
+from o2o.models import Tenant
+from o2o.tenancy.actor import Actor
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -45,41 +47,28 @@ VISIBLE_SUFFIX_DIGITS = 4  # the digits of a phone the mask shows at its end
 _PHONE_QUERY = re.compile(r"^[\d\s+\-()]+$")
 
 
-def viewer_store_id(*, tenant: Tenant, user: User, roles: Iterable[str]) -> int | None:
-    """The store whose members `user` sees unmasked: their post's store (managers and guides)."""
-    if is_hq(roles) or not set(roles) & STORE_ROLES:
-        return None
-    post = staff_post(tenant=tenant, user=user)
-    return post.store_id if post is not None else None
+class InvalidFilters(AppError):
+    """A 400 naming each filter that is not valid (`errors: {filter: [message]}`)."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        detail = _("Invalid input: %(fields)s.") % {"fields": ", ".join(errors)}
+        super().__init__(detail, extra={"errors": {field: list(messages) for field, messages in errors.items()}})
 
 
-def _with_masking(queryset: QuerySet[Member], *, tenant: Tenant, user: User, roles: Iterable[str]) -> QuerySet[Member]:
-    """`queryset` annotated with `is_masked` for the viewer (False for HQ; per row for a store)."""
-    if is_hq(roles):
-        return queryset.annotate(is_masked=Value(False, output_field=BooleanField()))
-    store_id = viewer_store_id(tenant=tenant, user=user, roles=roles)
-    if store_id is None:  # a store role without an active post serves nobody
-        return queryset.annotate(is_masked=Value(True, output_field=BooleanField()))
-    served = ServedBy.objects.filter(tenant=tenant, member=OuterRef("pk"), store_id=store_id)
-    return queryset.annotate(
-        is_masked=Case(
-            When(Q(home_store_id=store_id) | Q(Exists(served)), then=Value(False)),
-            default=Value(True),
-            output_field=BooleanField(),
-        )
-    )
-
-
-def _may_list_members(roles: Iterable[str]) -> bool:
-    return is_hq(roles) or bool(set(roles) & STORE_ROLES)
+def _with_masking(queryset: QuerySet[Member], *, tenant: Tenant, actor: Actor) -> QuerySet[Member]:
+    """`queryset` annotated with `is_masked` for the actor (False for HQ; per row for the others)."""
+    return queryset.annotate(is_masked=policies.masked_expression(actor, tenant=tenant))
 
 
 class MemberFilter(django_filters.FilterSet):
     """`home_store` (a store id), `served` (true: only the members the viewer sees unmasked), `q`."""
 
-    home_store = IdFilter(field_name="home_store_id")
-    served = django_filters.BooleanFilter(method="filter_served")
-    q = django_filters.CharFilter(method="search", max_length=100)
+    home_store = IdFilter(field_name="home_store_id", label=gettext_lazy("Home store"))
+    served = django_filters.BooleanFilter(method="filter_served", label=gettext_lazy("Only the members we serve"))
+    q = django_filters.CharFilter(method="search", max_length=100, label=gettext_lazy("Search"))
 
     class Meta:
         model = Member
@@ -104,52 +93,65 @@ class MemberFilter(django_filters.FilterSet):
         return queryset.filter(name__icontains=value, is_masked=False)
 
 
-def list_members(*, tenant: Tenant, user: User, roles: Iterable[str], filters: Mapping[str, Any]) -> QuerySet[Member]:
-    """Members of `tenant` for a staff viewer, newest first, each annotated with `is_masked`.
+def member_filter_form(data: Mapping[str, Any] | None) -> forms.Form:
+    """The form of the list's filters (the API's query parameters, with the same bounds), for a page."""
+    return cast(forms.Form, MemberFilter(data, queryset=Member.objects.none()).form)
 
-    Consumers (and anyone without a staff role) get none. Raises ValidationError (400) for bad
-    filters. Serialize the rows with `member_view`, which applies the masking without a query.
+
+def list_members(*, tenant: Tenant, actor: Actor, filters: Mapping[str, Any]) -> QuerySet[Member]:
+    """Members of `tenant` for a staff viewer (`policies.can_list_members`), newest first, each
+    annotated with `is_masked` for the actor.
+
+    Anyone else gets none. Raises InvalidFilters (400) naming each bad filter. Serialize the rows
+    with `member_view`, which applies the masking without a query.
     """
-    if not _may_list_members(roles):
+    if not policies.can_list_members(actor):
         return Member.objects.none()
     queryset = _with_masking(
         Member.objects.filter(tenant=tenant).select_related("home_store").order_by("-joined_at", "-pk"),
         tenant=tenant,
-        user=user,
-        roles=roles,
+        actor=actor,
     )
     filterset = MemberFilter(filters, queryset=queryset)
     if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
+        raise InvalidFilters({field: [str(m) for m in messages] for field, messages in filterset.errors.items()})
     return filterset.qs
 
 
-def get_member(*, tenant: Tenant, user: User, roles: Iterable[str], member_id: int) -> Member:
-    """One member of `tenant` for a staff viewer, annotated with `is_masked`.
-
-    NotFound for a missing member and another brand's alike.
+def get_member(*, tenant: Tenant, actor: Actor, member_id: int) -> Member:
+    """One member of `tenant` the actor may see (`policies.can_see_member`), annotated with
+    `is_masked`. NotFound for a missing member, another brand's and one the actor may not see alike.
     """
-    member = None
-    if _may_list_members(roles):
-        queryset = _with_masking(Member.objects.filter(tenant=tenant), tenant=tenant, user=user, roles=roles)
-        member = queryset.filter(pk=member_id).first()
-    if member is None:
+    members = _with_masking(Member.objects.filter(tenant=tenant), tenant=tenant, actor=actor)
+    member = members.filter(pk=member_id).first()
+    if member is None or not policies.can_see_member(actor, member):
         raise NotFound(_("No such member."))
     return member
 
 
-def get_own_membership(*, tenant: Tenant, user: User) -> Member:
-    """The membership of `user` in `tenant` (their own data, never masked); NotFound when none."""
-    member = None
-    if user.is_authenticated:
-        member = (
-            Member.objects.filter(tenant=tenant, user=user)
-            .annotate(is_masked=Value(False, output_field=BooleanField()))
-            .first()
-        )
+def get_own_membership(*, tenant: Tenant, actor: Actor) -> Member:
+    """The actor's membership of `tenant` (loaded once per request by the actor, with its home
+    store); NotFound when they have none. Shown unmasked to them (`member_view(..., masked=False)`).
+    """
+    member = actor.membership if actor.tenant is not None and actor.tenant.pk == tenant.pk else None
     if member is None:
         raise NotFound(_("You are not a member of this brand."))
-    return member
+    return cast(Member, member)
+
+
+def get_current_binding(*, tenant: Tenant, member: Member, at: dt.datetime | None = None) -> GuideBinding | None:
+    """The guide the member is bound to at `at` (now by default), with the guide's user and store:
+    the latest binding that covers the moment, of a guide still at work (rules.md 4.1); None when
+    the member is bound to nobody. One query."""
+    moment = at or timezone.now()
+    return (
+        GuideBinding.objects.filter(
+            tenant=tenant, member=member, bound_at__lte=moment, bound_until__gt=moment, guide__is_active=True
+        )
+        .select_related("guide__user", "store")
+        .order_by("-bound_at", "-pk")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -166,9 +168,11 @@ class MemberView:
     masked: bool
 
 
-def member_view(member: Member) -> MemberView:
-    """`member` (from `list_members`, `get_member` or `get_own_membership`) with masking applied."""
-    masked = bool(getattr(member, "is_masked", True))  # a row from elsewhere is masked: fail closed
+def member_view(member: Member, *, masked: bool | None = None) -> MemberView:
+    """`member` with masking applied: `masked` when given (False for the member's own view), else as
+    annotated by `list_members` or `get_member` (a row from elsewhere is masked: fail closed)."""
+    if masked is None:
+        masked = bool(getattr(member, "is_masked", True))
     phone = str(member.phone)
     return MemberView(
         id=member.pk,

@@ -117,12 +117,33 @@ class MembershipChanges:
 
     consent_marketing: bool | Keep = KEEP
     home_store_id: int | Keep | None = KEEP  # None: no home store
+    name: str | Keep = KEEP
+
+    def fields(self) -> frozenset[str]:
+        """The fields changed, by the names the API and the pages use (`members.policies`)."""
+        given = {"consent_marketing": self.consent_marketing, "home_store": self.home_store_id, "name": self.name}
+        return frozenset(field for field, value in given.items() if value is not KEEP)
+
+
+MAX_NAME_LENGTH = 150
+
+
+def _clean_name(name: str) -> str:
+    """`name` without surrounding spaces; InvalidInput naming `name` when empty or too long."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput("name", _("Give your name."))
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput("name", _("At most %(max)d characters.") % {"max": MAX_NAME_LENGTH})
+    return name
 
 
 @transaction.atomic
 def update_membership(*, tenant: Tenant, member: Member, changes: MembershipChanges) -> Member:
-    """Change a member's marketing consent and home store (by the member, or HQ for the store).
+    """Change a member's name, marketing consent and home store (who may change which:
+    `members.policies.can_change`; the caller asks it first).
 
+    The name is kept without surrounding spaces and may not be empty (InvalidInput naming `name`).
     Consent is recorded with the time it was given (a change, or its first record, sets
     `consent_recorded_at`). The home store must be an active store of the brand: else InvalidInput
     naming `home_store`, and nothing changes (NotFound when the member is gone). The new home store
@@ -144,6 +165,11 @@ def update_membership(*, tenant: Tenant, member: Member, changes: MembershipChan
             changed.append("home_store")
     if changes.consent_marketing is not KEEP:
         changed += _record_consent(locked, changes.consent_marketing)
+    if changes.name is not KEEP:
+        name = _clean_name(changes.name)
+        if name != locked.name:
+            locked.name = name
+            changed.append("name")
     if changed:
         locked.save(update_fields=changed)
     return locked

@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from members import views
+from members.views import hq, shop, store
 
 urlpatterns = [
-    path("hq/members/", views.hq_member_list, name="hq-member-list"),
-    path("store/members/", views.store_member_list, name="store-member-list"),
+    path("hq/members/", hq.hq_member_list, name="hq-member-list"),
+    path("store/members/", store.store_member_list, name="store-member-list"),
+    path("me/", shop.my_membership, name="shop-membership"),
 ]

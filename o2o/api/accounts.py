@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth import authenticate
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from phonenumber_field.serializerfields import PhoneNumberField
@@ -17,7 +18,7 @@ from o2o.api.idempotency import idempotent
 from o2o.api.throttling import ScopedRateThrottle
 from o2o.choices import ALL_ROLES
 from o2o.errors import AppError
-from o2o.portals.lockout import LOCKED_OUT_DETAIL, LOCKED_OUT_STATUS, count_sign_up_attempt
+from o2o.portals.lockout import count_sign_up_attempt, lockout_response
 from o2o.services import SignUp, join_brand_as_consumer, sign_up_consumer
 from o2o.tenancy.request import SignedInApiRequest, TenantApiRequest
 from o2o.tenancy.selectors import list_tenants_of_user, roles_of
@@ -27,18 +28,6 @@ from o2o.tokens import issue_token
 class BadCredentials(AppError):
     status_code = 400
     code = "invalid_credentials"
-
-
-class LockedOut(exceptions.APIException):
-    """The phone is locked by the log-in lockout from this address (429, with Retry-After)."""
-
-    status_code = LOCKED_OUT_STATUS
-    default_code = "locked_out"
-    default_detail = LOCKED_OUT_DETAIL
-
-    def __init__(self, *, wait: int) -> None:
-        super().__init__()
-        self.wait = wait
 
 
 class TokenApi(PublicApi):
@@ -77,8 +66,10 @@ class SignupApi(TenantApi):
     The answer is the same whether or not the phone has an account already, and carries no token:
     a new account signs in with `POST /auth/token/`; the owner of an existing one (told by SMS that
     someone tried) signs in with their own password and joins with `POST /auth/join/`. Every
-    attempt is counted by the log-in lockout (429 `locked_out` once the phone is locked from this
-    address). Honours `Idempotency-Key`: a double-submitted sign-up creates one account.
+    attempt with a valid body is counted by the log-in lockout; the attempt that locks the phone
+    from this address, and every one after it, does nothing and is answered 429 `locked_out`.
+    Honours `Idempotency-Key`: a double-submitted sign-up creates one account (each submission is
+    an attempt for the lockout, and a lockout answer is never replayed).
     """
 
     allowed_roles: ClassVar = {"POST": frozenset({PUBLIC})}
@@ -98,15 +89,17 @@ class SignupApi(TenantApi):
         detail = serializers.CharField()
 
     @extend_schema(request=Input, responses={201: Output}, auth=[])
-    @idempotent
-    def post(self, request: TenantApiRequest) -> Response:
+    def post(self, request: TenantApiRequest) -> HttpResponseBase:
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
-        phone = values["phone"].as_e164
-        wait = count_sign_up_attempt(request._request, phone)
-        if wait is not None:
-            raise LockedOut(wait=wait)
+        phone = data.validated_data["phone"].as_e164
+        if count_sign_up_attempt(request._request, phone) is not None:
+            # answered, not raised: an error answer rolls the request back, and the count with it
+            return lockout_response(request._request)
+        return self._sign_up(request, phone=phone, values=data.validated_data)
+
+    @idempotent
+    def _sign_up(self, request: TenantApiRequest, *, phone: str, values: dict[str, Any]) -> Response:
         sign_up_consumer(
             tenant=request.tenant, data=SignUp(phone=phone, password=values["password"], name=values["name"])
         )

@@ -37,17 +37,20 @@ def lockout_response(
 
 def count_sign_up_attempt(request: HttpRequest, username: str) -> int | None:
     """Count a sign-up for `username` from this client with the login lockout, as a failed log-in
-    is counted (a successful log-in resets it). When that username is locked from this address
-    already, counts nothing and returns the seconds to wait; else None.
+    is counted (a successful log-in resets it). Returns None when the sign-up may go on; else the
+    seconds to wait, and the sign-up must do nothing: when that username is locked from this
+    address already (this attempt is not counted), or when this attempt is the one that locks it.
 
     Every attempt counts, for a new phone as for a known one, so the lockout tells nothing about
-    whether an account exists, and sign-up cannot go on guessing once log-in is locked.
+    whether an account exists, and sign-up cannot go on guessing once log-in is locked. The caller
+    answers a lockout without raising: an error answer rolls the request back, the count with it.
     """
     if not settings.AXES_ENABLED:
         return None
     credentials = {"username": username}
-    if AxesProxyHandler.is_locked(request, credentials):
-        cool_off = get_cool_off(request)
-        return int(cool_off.total_seconds()) if cool_off else 0
-    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-    return None
+    if not AxesProxyHandler.is_locked(request, credentials):
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if not getattr(request, "axes_locked_out", False):  # axes sets it when this failure locks
+            return None
+    cool_off = get_cool_off(request)
+    return int(cool_off.total_seconds()) if cool_off else 0

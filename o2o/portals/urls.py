@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.shop_home, name="shop-home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", views.sign_up, name="signup"),
     path("brands/", views.choose_tenant, name="choose-tenant"),
     path("brands/switch/", views.switch_tenant, name="switch-tenant"),
     path("invitations/accept/", views.accept_invitation_page, name="accept-invitation"),

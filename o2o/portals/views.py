@@ -1,24 +1,35 @@
-"""The portal landing pages, login and the brand picker."""
+"""The portal landing pages, login, consumer sign-up and the brand picker."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from phonenumber_field.formfields import PhoneNumberField
 
 from o2o.api.permissions import PUBLIC
 from o2o.choices import HQ_ROLES, Role
-from o2o.errors import InvalidInput
+from o2o.errors import AppError, InvalidInput
 from o2o.invitations import accept_invitation, find_invitation
 from o2o.portals.access import portal_page
+from o2o.portals.forms import show_error, validated
+from o2o.portals.lockout import count_sign_up_attempt, lockout_response
+from o2o.services import SignUp, join_brand_as_consumer, sign_up_consumer
 from o2o.tenancy import tenant_scope
 from o2o.tenancy.middleware import SESSION_TENANT_KEY
-from o2o.tenancy.request import SignedInPortalRequest, SignedInRequest, TenantRequest
+from o2o.tenancy.request import PortalRequest, SignedInPortalRequest, SignedInRequest, TenantRequest
 from o2o.tenancy.selectors import get_active_tenant, list_tenant_roles, list_tenants_of_user
 
 
@@ -36,6 +47,91 @@ def landing_for(roles: frozenset[str]) -> str:
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+# --- consumer sign-up ---------------------------------------------------------------------------
+
+MEMBERSHIP_PAGE = "shop-membership"  # where a consumer lands after signing up (the members app)
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _lengths(*, min_length: int | None = None, max_length: int) -> dict[str, Any]:
+    """A text field's bounds with the API's words for them (DRF's, translated alike)."""
+    messages = {"max_length": format_lazy(gettext_lazy(API_MAX_LENGTH), max_length=max_length)}
+    if min_length is not None:
+        messages["min_length"] = format_lazy(gettext_lazy(API_MIN_LENGTH), min_length=min_length)
+    return {"min_length": min_length, "max_length": max_length, "error_messages": messages}
+
+
+API_MIN_LENGTH = "Ensure this field has at least {min_length} characters."
+API_MAX_LENGTH = "Ensure this field has no more than {max_length} characters."
+
+
+class SignUpForm(forms.Form):
+    """What `POST /api/v1/auth/signup/` takes, with the same bounds and messages."""
+
+    phone = PhoneNumberField(
+        label=gettext_lazy("Mobile number"),
+        region="CN",
+        error_messages={"invalid": gettext_lazy("Enter a valid phone number.")},
+    )
+    name = forms.CharField(label=gettext_lazy("Your name"), **_lengths(max_length=150))
+    password = forms.CharField(label=gettext_lazy("Password"), strip=False, **_lengths(min_length=8, max_length=128))
+
+
+def _sign_up_page(request: PortalRequest, form: SignUpForm, *, status: int = 200) -> HttpResponse:
+    joined = request.user.is_authenticated and Role.CONSUMER in request.actor.roles
+    if joined and status == 200:
+        return redirect(MEMBERSHIP_PAGE)
+    return render(request, "registration/signup.html", {"portal": "shop", "form": form}, status=status)
+
+
+def _sign_up_refused(request: PortalRequest, error: AppError) -> HttpResponse:
+    """The form again with what was typed (never the password) and the error next to its field."""
+    form = SignUpForm(request.POST)
+    show_error(form, error)
+    return _sign_up_page(request, form, status=error.status_code)
+
+
+@portal_page(PUBLIC, on_error=_sign_up_refused)
+def sign_up(request: PortalRequest) -> HttpResponse:
+    """A consumer joins the brand: the web twin of `POST /api/v1/auth/signup/` (the same service,
+    the same lockout). A signed-in person joins with their account instead (`POST /auth/join/`).
+
+    The answer tells nothing about whether the phone has an account: a weak password is refused
+    before the phone is looked up; then every attempt is counted by the log-in lockout (the one that
+    locks the phone from this address, and those after it, do nothing and get the lockout page);
+    then new and known phones alike are sent on to the membership page with the same "check your
+    phone" message and fresh cookies. A new phone is signed in by then; a known one is not (its
+    owner is told by SMS, at most once an hour, that someone tried), so the membership page sends
+    it to the login page.
+    """
+    if request.method != "POST":
+        return _sign_up_page(request, SignUpForm())
+    if request.user.is_authenticated:
+        join_brand_as_consumer(tenant=request.tenant, user=request.user)
+        return redirect(MEMBERSHIP_PAGE)
+    values = validated(SignUpForm(request.POST))
+    phone = values["phone"].as_e164
+    if count_sign_up_attempt(request, phone) is not None:
+        return lockout_response(request)  # answered, not raised: a rollback would take the count
+    user = sign_up_consumer(
+        tenant=request.tenant, data=SignUp(phone=phone, password=values["password"], name=values["name"])
+    )
+    if user is not None:
+        login(request, user, backend=MODEL_BACKEND)
+    else:
+        rotate_token(request)  # the same new CSRF cookie as a sign-in sets
+    request.session[SESSION_TENANT_KEY] = request.tenant.slug
+    messages.info(
+        request,
+        _(
+            "Thank you. If %(phone)s had an account with us already, we have sent it a text message: "
+            "sign in with your password."
+        )
+        % {"phone": values["phone"].as_international},
+    )
+    return redirect(MEMBERSHIP_PAGE)
 
 
 @login_required

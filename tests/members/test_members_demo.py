@@ -54,7 +54,7 @@ def test_each_demo_brand_gets_forty_members_over_its_stores(tenant, make_store):
     with tenant_scope(tenant):
         consumers = set(TenantRole.objects.filter(role=Role.CONSUMER).values_list("user__username", flat=True))
     assert consumers == {"+8613900000001", "+8613900000002", "+8613900000003"}
-    assert brand.logins == [("+8613900000001", Role.CONSUMER, "shop /, my membership")]
+    assert brand.logins == [("+8613900000001", Role.CONSUMER, "shop /, my membership /me/")]
 
 
 @pytest.mark.django_db
