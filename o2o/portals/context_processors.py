@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from o2o.api.permissions import PUBLIC
 from o2o.choices import HQ_ROLES, Role
 from o2o.tenancy.request import TenantRequest
 
@@ -66,6 +67,7 @@ SECTIONS: dict[str, list[tuple[str, Any]]] = {
         ("shop-checkout", _("Order online")),
         ("shop-booking-list", _("My bookings")),
         ("shop-order-list", _("My orders")),
+        ("shop-membership", _("My membership")),
     ],
 }
 SECTION_ROLES = {"hq": HQ_ROLES, "store": frozenset({Role.STORE_MANAGER, Role.GUIDE}), "shop": None}
@@ -80,17 +82,26 @@ def portal_of(path: str) -> str:
 
 
 def section_links(portal: str, roles: frozenset[str]) -> list[NavLink]:
-    """The menu of `portal` for a user with `roles` (the shop's for everyone)."""
+    """The menu of `portal` for a user with `roles`: the shop's for everyone; a staff portal's pages
+    installed that one of `roles` may open (a guide is not offered the manager's dashboard)."""
     allowed = SECTION_ROLES.get(portal)
     if allowed is not None and not roles & allowed:
         return []
     links = []
     for name, label in SECTIONS.get(portal, []):
         try:
-            links.append(NavLink(name, label, reverse(name)))
+            url = reverse(name)
         except NoReverseMatch:
             continue
+        if allowed is None or may_open(url, roles):  # the shop offers its pages to all (log in to see yours)
+            links.append(NavLink(name, label, url))
     return links
+
+
+def may_open(url: str, roles: frozenset[str]) -> bool:
+    """Whether one of `roles` may open the portal page at `url` (its `portal_page` roles)."""
+    page_roles = getattr(resolve(url).func, "portal_roles", None)
+    return page_roles is None or PUBLIC in page_roles or bool(roles & page_roles)
 
 
 def role_labels(roles: frozenset[str]) -> list[str | Promise]:

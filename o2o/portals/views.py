@@ -21,9 +21,10 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from o2o.api.permissions import PUBLIC
 from o2o.choices import HQ_ROLES, Role
-from o2o.errors import AppError, InvalidInput
+from o2o.errors import AppError
 from o2o.invitations import accept_invitation, find_invitation
 from o2o.portals.access import portal_page
+from o2o.portals.errors import call_view
 from o2o.portals.forms import show_error, validated
 from o2o.portals.lockout import count_sign_up_attempt, lockout_response
 from o2o.services import SignUp, join_brand_as_consumer, sign_up_consumer
@@ -191,20 +192,26 @@ def shop_home(request: TenantRequest) -> HttpResponse:
 @login_required
 def accept_invitation_page(request: SignedInRequest) -> HttpResponse:
     """The link of an invitation (`/invitations/accept/?brand=&code=`): the signed-in person sees
-    the brand and role offered and takes it; then they work in that brand."""
+    the brand and role offered and takes it; then they work in that brand. An unknown, used or
+    expired code is answered by the pages' error boundary (400, the page saying so)."""
+    return call_view(_accept_invitation, request, (), {}, on_error=_invitation_refused)
+
+
+def _accept_invitation(request: SignedInRequest) -> HttpResponse:
     tenant = get_active_tenant(slug=request.GET.get("brand", ""))
     code = request.GET.get("code", "")
-    context: dict[str, object] = {"tenant": tenant, "code": code, "invitation": None}
-    if tenant is not None:
-        with tenant_scope(tenant):
-            try:
-                if request.method == "POST":
-                    accept_invitation(tenant=tenant, code=code, user=request.user)
-                    request.session[SESSION_TENANT_KEY] = tenant.slug
-                    messages.success(request, _("Welcome to %(brand)s.") % {"brand": tenant.name})
-                    return redirect("portal-home")
-                context["invitation"] = find_invitation(tenant=tenant, code=code)
-            except InvalidInput as exc:
-                context["error"] = exc.detail
-    status = 200 if context["invitation"] else 404
-    return render(request, "invitation_accept.html", context, status=status)
+    if tenant is None:
+        return render(request, "invitation_accept.html", {"tenant": None, "code": code}, status=404)
+    with tenant_scope(tenant):
+        if request.method == "POST":
+            accept_invitation(tenant=tenant, code=code, user=request.user)
+            request.session[SESSION_TENANT_KEY] = tenant.slug
+            messages.success(request, _("Welcome to %(brand)s.") % {"brand": tenant.name})
+            return redirect("portal-home")
+        invitation = find_invitation(tenant=tenant, code=code)
+    return render(request, "invitation_accept.html", {"tenant": tenant, "code": code, "invitation": invitation})
+
+
+def _invitation_refused(request: SignedInRequest, error: AppError) -> HttpResponse:
+    context = {"tenant": get_active_tenant(slug=request.GET.get("brand", "")), "error": error.detail}
+    return render(request, "invitation_accept.html", context)

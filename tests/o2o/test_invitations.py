@@ -172,5 +172,9 @@ def test_the_invitation_page_offers_the_role_and_gives_it(
     assert (accepted.status_code, accepted["Location"]) == (302, "/home/")
     assert browser.get("/home/")["Location"] == "/hq/"
     assert roles_in(in_tenant, tenant) == [("alpha-admin", Role.HQ_ADMIN), ("beta-person", Role.HQ_STAFF)]
-    # and the used link is now refused
-    assert browser.get(url).status_code == 404
+    # and the used link is now refused, saying so
+    used = browser.get(url)
+    assert (used.status_code, used["X-Page-Error"]) == (400, "invalid")
+    assert "This invitation is unknown, used or expired: ask for a new one." in used.content.decode()
+    # and a link naming no brand of the platform is not found
+    assert browser.get(f"/invitations/accept/?brand=nope&code={known_code}").status_code == 404

@@ -48,16 +48,29 @@ def test_a_store_manager_sees_the_store_menu(tenant, make_user):
 @pytest.mark.django_db
 def test_an_anonymous_visitor_sees_the_shop_menu_and_no_other(tenant):
     client = Client(HTTP_HOST="alpha.localhost")
-    assert section_labels(client.get("/")) == [
+    home = client.get("/")
+    assert section_labels(home) == [
         "Home",
         "Stores near me",
         "Book a visit",
         "Order online",
         "My bookings",
         "My orders",
+        "My membership",
     ]
+    # and the header offers to log in or to sign up
+    assert 'href="/signup/" data-testid="header-signup"' in home.content.decode()
 
 
 @pytest.mark.django_db
 def test_no_menu_without_a_brand():
     assert section_labels(Client().get("/")) == []
+
+
+@pytest.mark.django_db
+def test_a_guide_is_offered_the_store_pages_a_guide_may_open_only(tenant, make_user):
+    client = Client(HTTP_HOST="alpha.localhost")
+    client.force_login(make_user(tenant, Role.GUIDE))
+    menu = client.get("/store/orders/")
+    assert section_labels(menu) == ["Stock", "Orders", "Today's visits", "Members", "QR code"]
+    assert [client.get(link.url).status_code for link in menu.context["sections"]] == [200] * 5
