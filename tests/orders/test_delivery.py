@@ -10,7 +10,6 @@ import pytest
 
 from members.models import Member
 from o2o.choices import Role
-from o2o.tenancy import tenant_scope
 from stores.models import Stock
 from tests.orders.conftest import DELIVERY, act, body, client_for, place, rows, text_of
 from tests.stores.factories import snapshot
@@ -44,7 +43,11 @@ def test_a_delivery_order_keeps_its_recipient_phone_and_address(brand, shopper):
     ("delivery", "field", "message"),
     [
         (None, "delivery", "Give the recipient, their phone and the address for a delivery."),
-        ({**DELIVERY, "recipient": " "}, "delivery.recipient", "Give the name of the person who receives the delivery."),
+        (
+            {**DELIVERY, "recipient": " "},
+            "delivery.recipient",
+            "Give the name of the person who receives the delivery.",
+        ),
         ({**DELIVERY, "phone": ""}, "delivery.phone", "Give the recipient's phone number."),
         ({**DELIVERY, "phone": "１３９１２３４５６７８"}, "delivery.phone", "Write the number with the digits 0-9."),
         ({**DELIVERY, "phone": "12345"}, "delivery.phone", "Enter a valid phone number."),
@@ -137,7 +140,8 @@ def test_a_store_the_order_left_never_sees_the_address_on_its_pages(brand, hq):
     # then NEAR's queue showed it while it was theirs, and has lost it with the address; FAR's queue
     # and page and HQ's page show the recipient, their phone and the address
     assert text_of(near_queue, "address") == [ADDRESS]
-    assert ADDRESS not in near_after and "王芳" not in near_after
+    assert ADDRESS not in near_after
+    assert "王芳" not in near_after
     assert near_page.status_code == 404
     assert rows(far_queue, "incoming-order") == [order.number]
     for html in (far_queue, far_page, hq_page):
@@ -161,7 +165,8 @@ def test_an_anonymous_checkout_reads_its_stores_routing_entry_only_and_hq_reads_
     routing = response.json()["routing"]
     assert (routing["reason"], routing["store"]) == ("nearest", served.pk)
     assert [(c["store"], c["excluded"], c["detail"]) for c in routing["candidates"]] == [(served.pk, None, "")]
-    assert "no stock" not in response.content.decode() and "EMPTY" not in response.content.decode()
+    assert "no stock" not in response.content.decode()
+    assert "EMPTY" not in response.content.decode()
     assert response.json()["delivery"] == RECIPIENT
     # and HQ reads the whole record of the order
     record = api(hq_admin, brand.tenant).get(f"/api/v1/orders/{response.json()['id']}/").json()["routing"]

@@ -78,7 +78,8 @@ def test_a_visitor_has_it_delivered_and_reads_the_recipient_on_the_confirmation(
         ["+8613912345678"],
         [ADDRESS],
     )
-    assert "EMPTY" not in page and "no stock" not in page
+    assert "EMPTY" not in page
+    assert "no stock" not in page
 
 
 @pytest.mark.parametrize(
