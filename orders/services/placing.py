@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from catalog.models import Service, Sku
+from catalog.models import Sku
 from catalog.selectors import PriceBook, skus_on_sale
 from members.models import GuideBinding, Member
 from members.services import join_brand, note_served
@@ -212,16 +212,14 @@ def _place_order(
     if channel not in Channel.values:
         raise InvalidInput("channel", _("One of %(choices)s.") % {"choices": ", ".join(Channel.values)})
     quantities = merge_lines(lines)
-    delivery = delivery_details(fulfilment=fulfilment, delivery=delivery)
     if fulfilment in REACH_REQUIRED and not (location.has_point or location.district):
         raise InvalidInput("location", _("Give your location for delivery or a visit."))
-    service: Service | None = None
-    if fulfilment == Fulfilment.EXPERIENCE:
-        if slot is None:
-            raise InvalidInput("slot", _("Choose a visit slot for a try-in-store order."))
-        service = active_service(tenant=tenant, service_id=slot.service_id)
-    elif slot is not None:
+    if fulfilment == Fulfilment.EXPERIENCE and slot is None:
+        raise InvalidInput("slot", _("Choose a visit slot for a try-in-store order."))
+    if fulfilment != Fulfilment.EXPERIENCE and slot is not None:
         raise InvalidInput("slot", _("Only a try-in-store order books a visit."))
+    delivery = delivery_details(fulfilment=fulfilment, delivery=delivery)
+    service = active_service(tenant=tenant, service_id=slot.service_id) if slot is not None else None
     skus, price_book = skus_for_sale(tenant=tenant, sku_ids=list(quantities))
     codes = {pk: sku.code for pk, sku in skus.items()}
     at = now()

@@ -80,6 +80,8 @@ def test_another_fulfilment_refuses_a_delivery_address(brand, shopper, fulfilmen
     brand.store("NEAR", km=1.0, stock={brand.lamp: 5})
     # when the consumer sends a recipient and address with an order that is not a delivery
     order = body(brand, (brand.lamp, 1), fulfilment=fulfilment, delivery=DELIVERY)
+    if fulfilment == "experience":
+        order["slot"] = {"service": 1, "start": "2030-01-01T10:00:00+08:00"}
     response = shopper.post("/api/v1/orders/", order, format="json")
     # then 400 naming `delivery` (as a visit slot is refused for an order that is not a visit)
     assert response.status_code == 400
