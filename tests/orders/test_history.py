@@ -6,10 +6,15 @@ language, is turned into data by migration 0005."""
 from __future__ import annotations
 
 import importlib
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
 
 from o2o.tenancy import tenant_scope
+from o2o.tenancy.rls import as_login_user
+from orders.models import OrderEvent
 from orders.services import RefundLineInput
 from tests.orders.conftest import act, client_for, place, text_of
 
@@ -133,3 +138,25 @@ def test_the_notes_written_before_become_data(note, to_status, by_customer, data
     if found is not None:
         found = (*found[:2], None if found[2] is None else str(found[2]), found[3])
     assert found == data
+
+
+def test_the_migration_turns_the_notes_of_a_brands_orders_into_data(brand):
+    # given an order's history as the services wrote it before (a note in the writer's language)
+    store = brand.store("A01", stock={brand.lamp: 5})
+    order = place(brand, (brand.lamp, 1), store=store)
+    act(brand, "cancel_order", order, by=brand.consumer, as_staff=False, reason="")
+    with tenant_scope(brand.tenant), as_login_user():  # the history is insert-only for the application
+        events = OrderEvent.objects.filter(order=order).order_by("pk")
+        for event, note in zip(events, ("routed: nearest", "顾客取消"), strict=True):
+            OrderEvent.objects.filter(pk=event.pk).update(reason="", rule="", note=note)
+
+    # when migration 0005 runs its data step
+    with as_login_user():
+        LEGACY.history_as_data(django_apps, SimpleNamespace(connection=connection))
+
+    # then the steps hold what happened as data
+    with tenant_scope(brand.tenant):
+        assert list(OrderEvent.objects.filter(order=order).order_by("pk").values_list("reason", "rule", "note")) == [
+            ("routed", "nearest", ""),
+            ("cancelled_by_customer", "", ""),
+        ]
