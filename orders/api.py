@@ -3,7 +3,12 @@
 Who does what:
 - `POST /orders/` is open to everyone. A signed-in consumer orders as their own membership. Anyone
   else (not signed in, or staff ordering for a customer in the store) gives `name` and `phone`:
-  the brand's membership of that phone is found or created. Honours `Idempotency-Key`.
+  the brand's membership of that phone is found or created. Honours `Idempotency-Key`. A delivery
+  takes `delivery: {recipient, phone, address}` (required for it, refused for the others).
+- what a caller reads of an order is `selectors.as_seen_by`: the whole routing record for HQ, the
+  rule and the chosen store's entry for anyone else (the 201 and the 422 of checkout included);
+  the delivery's recipient and a pick-up code for HQ, the order's store and its customer (and the
+  caller of the checkout that placed it).
 - who sees and does what is `orders.policies`, asked with the request's actor exactly as the
   portal pages ask it: a consumer sees and cancels their own orders; a store's manager and guides
   see the orders routed to their store and accept, reject, mark ready, complete and cancel them;
