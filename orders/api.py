@@ -3,7 +3,12 @@
 Who does what:
 - `POST /orders/` is open to everyone. A signed-in consumer orders as their own membership. Anyone
   else (not signed in, or staff ordering for a customer in the store) gives `name` and `phone`:
-  the brand's membership of that phone is found or created. Honours `Idempotency-Key`.
+  the brand's membership of that phone is found or created. Honours `Idempotency-Key`. A delivery
+  takes `delivery: {recipient, phone, address}` (required for it, refused for the others).
+- what a caller reads of an order is `selectors.as_seen_by`: the whole routing record for HQ, the
+  rule and the chosen store's entry for anyone else (the 201 and the 422 of checkout included);
+  the delivery's recipient and a pick-up code for HQ, the order's store and its customer (and the
+  caller of the checkout that placed it).
 - who sees and does what is `orders.policies`, asked with the request's actor exactly as the
   portal pages ask it: a consumer sees and cancels their own orders; a store's manager and guides
   see the orders routed to their store and accept, reject, mark ready, complete and cancel them;
@@ -28,7 +33,7 @@ from o2o.fields import id_field, quantity_field
 from o2o.tenancy.request import SignedInApiRequest, TenantApiRequest
 from orders import policies, selectors, services
 from orders.choices import Channel, Fulfilment, OrderStatus
-from orders.models import Order
+from orders.models import ADDRESS_MAX, PHONE_MAX, PICKUP_CODE_LENGTH, RECIPIENT_MAX, Order
 from orders.routing import Location, detail_text
 
 EVERYONE = frozenset({PUBLIC})
@@ -85,7 +90,15 @@ class OrderVisitOutput(serializers.Serializer):
     check_in_code = serializers.CharField()
 
 
+class OrderDeliveryOutput(serializers.Serializer):
+    recipient = serializers.CharField()
+    phone = serializers.CharField(help_text="E.164")
+    address = serializers.CharField()
+
+
 class OrderOutput(serializers.Serializer):
+    """An order as `selectors.as_seen_by` prepared it for the caller (`shown`)."""
+
     id = serializers.IntegerField()
     number = serializers.CharField(help_text="YYMMDD-XXXXXX, unique in the brand")
     status = serializers.ChoiceField(choices=OrderStatus.choices)
@@ -98,7 +111,20 @@ class OrderOutput(serializers.Serializer):
     total = serializers.DecimalField(source="total_amount", max_digits=14, decimal_places=2)
     refunded = serializers.DecimalField(source="refunded_amount", max_digits=14, decimal_places=2)
     lines = OrderLineOutput(many=True, source="line_list")
-    routing = OrderRoutingOutput()
+    routing = OrderRoutingOutput(
+        source="shown.routing",
+        help_text="HQ reads every store considered; anyone else the rule and the chosen store's entry",
+    )
+    delivery = OrderDeliveryOutput(
+        source="shown.delivery",
+        allow_null=True,
+        help_text="a delivery order's recipient, phone and address: HQ, the order's store and its customer",
+    )
+    pickup_code = serializers.CharField(
+        source="shown.pickup_code",
+        allow_null=True,
+        help_text="a pick-up order's code, shown at the counter: HQ, the order's store and its customer",
+    )
     declined_stores = serializers.ListField(child=serializers.IntegerField(), source="declined_store_ids")
     accept_by = serializers.DateTimeField(allow_null=True)
     booking = OrderVisitOutput(allow_null=True)
@@ -123,12 +149,29 @@ class RefundOutput(serializers.Serializer):
     order = OrderOutput()
 
 
+def _seen(request: TenantApiRequest, order: Order) -> Order:
+    """The order with what the caller may read of it (`selectors.as_seen_by`)."""
+    return selectors.as_seen_by(request.actor, [order])[0]
+
+
 def _output(request: TenantApiRequest, order_id: int) -> dict[str, Any]:
-    return OrderOutput(selectors.order_details(tenant=request.tenant, order_id=order_id)).data
+    """The order after an action, as the caller may read it (a store that just rejected it no
+    longer reads its customer's details)."""
+    return OrderOutput(_seen(request, selectors.order_details(tenant=request.tenant, order_id=order_id))).data
 
 
 def _get(request: SignedInApiRequest, order_id: int, *, details: bool = True) -> Order:
     return selectors.get_order(tenant=request.tenant, actor=request.actor, order_id=order_id, details=details)
+
+
+class _SeenOutput:
+    """`OrderOutput` of a page of orders as the caller may read them (for `TenantApi.paginate`)."""
+
+    def __init__(self, request: TenantApiRequest) -> None:
+        self.request = request
+
+    def __call__(self, page: list[Order], many: bool = True) -> OrderOutput:
+        return OrderOutput(selectors.as_seen_by(self.request.actor, page), many=many)
 
 
 def _get_for(action: str, request: SignedInApiRequest, order_id: int) -> Order:
@@ -162,6 +205,16 @@ class OrderSlotInput(serializers.Serializer):
     start = serializers.DateTimeField()
 
 
+class OrderDeliveryInput(serializers.Serializer):
+    """Each required for a delivery (`orders.services.delivery` names the one missing)."""
+
+    recipient = serializers.CharField(max_length=RECIPIENT_MAX, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(
+        max_length=PHONE_MAX, required=False, allow_blank=True, default="", help_text="digits 0-9; E.164 or Chinese"
+    )
+    address = serializers.CharField(max_length=ADDRESS_MAX, required=False, allow_blank=True, default="")
+
+
 ORDER_FILTERS = [
     OpenApiParameter("status", str, enum=OrderStatus.values),
     OpenApiParameter("store", int),
@@ -193,6 +246,9 @@ class OrderListApi(TenantApi):
         store = id_field(required=False, allow_null=True, help_text="the store the consumer chose")
         location = OrderLocationInput(required=False, allow_null=True, help_text="required for delivery and experience")
         slot = OrderSlotInput(required=False, allow_null=True, help_text="required for experience")
+        delivery = OrderDeliveryInput(
+            required=False, allow_null=True, help_text="required for delivery, refused for the others"
+        )
         visitor_id = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
         guide_code = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
         channel = serializers.ChoiceField(choices=Channel.choices, required=False, default=Channel.O2O)
@@ -208,7 +264,7 @@ class OrderListApi(TenantApi):
     @extend_schema(parameters=ORDER_FILTERS, responses={200: OrderOutput(many=True)})
     def get(self, request: SignedInApiRequest) -> Response:
         orders = selectors.list_orders(tenant=request.tenant, actor=request.actor, filters=request.query_params)
-        return self.paginate(orders, OrderOutput)
+        return self.paginate(orders, _SeenOutput(request))
 
     @extend_schema(request=Input, responses={201: OrderOutput})
     @idempotent
@@ -217,7 +273,7 @@ class OrderListApi(TenantApi):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         location = values.get("location") or {}
-        slot = values.get("slot")
+        slot, delivery = values.get("slot"), values.get("delivery")
         user = request.user if request.user.is_authenticated else None
         order = services.checkout(
             tenant=request.tenant,
@@ -229,11 +285,14 @@ class OrderListApi(TenantApi):
             location=Location(location.get("lat"), location.get("lng"), location.get("district", "")),
             chosen_store_id=values.get("store"),
             slot=services.SlotInput(service_id=slot["service"], start_at=slot["start"]) if slot else None,
+            delivery=services.DeliveryInput(**delivery) if delivery is not None else None,
             guide_code=values["guide_code"],
             visitor_id=values["visitor_id"],
             channel=values["channel"],
+            full_routing_record=policies.sees_routing_record(request.actor),
         )
-        return Response(OrderOutput(order).data, status=status.HTTP_201_CREATED)
+        seen = selectors.as_seen_by(request.actor, [order], placed_by_reader=True)[0]
+        return Response(OrderOutput(seen).data, status=status.HTTP_201_CREATED)
 
 
 class OrderDetailApi(TenantApi):
@@ -244,7 +303,7 @@ class OrderDetailApi(TenantApi):
 
     @extend_schema(responses={200: OrderOutput})
     def get(self, request: SignedInApiRequest, order_id: int) -> Response:
-        return Response(OrderOutput(_get(request, order_id)).data)
+        return Response(OrderOutput(_seen(request, _get(request, order_id))).data)
 
 
 # --- the store's actions ----------------------------------------------------------------------
@@ -300,11 +359,31 @@ class OrderReadyApi(_StoreTransitionApi):
     transition = staticmethod(services.mark_ready)
 
 
-class OrderCompleteApi(_StoreTransitionApi):
-    """POST /api/v1/orders/{id}/complete/: the customer has the goods (ready or accepted -> completed)."""
+class OrderCompleteApi(TenantApi):
+    """POST /api/v1/orders/{id}/complete/ {pickup_code?}: the customer has the goods (ready or
+    accepted -> completed). A pick-up code given must be the order's (400 naming `pickup_code`)."""
 
-    policy_action = "complete"
-    transition = staticmethod(services.complete_order)
+    allowed_roles: ClassVar = {"POST": STORE_AND_HQ}
+    resource_model = Order
+    error_responses: ClassVar = {"POST": TRANSITION_ERRORS}
+
+    class Input(serializers.Serializer):
+        pickup_code = serializers.CharField(
+            max_length=PICKUP_CODE_LENGTH,
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="the code the customer shows; when given it must be the order's",
+        )
+
+    @extend_schema(request=Input, responses={200: OrderOutput})
+    def post(self, request: SignedInApiRequest, order_id: int) -> Response:
+        order = _get_for("complete", request, order_id)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        pickup_code = data.validated_data["pickup_code"]
+        services.complete_order(tenant=request.tenant, order=order, by=request.user, pickup_code=pickup_code)
+        return Response(_output(request, order.pk))
 
 
 class OrderCancelApi(TenantApi):
@@ -358,7 +437,7 @@ class OrderRefundApi(TenantApi):
             by=request.user,
             reason=values["reason"],
         )
-        refund.order = selectors.order_details(tenant=request.tenant, order_id=order.pk)
+        refund.order = _seen(request, selectors.order_details(tenant=request.tenant, order_id=order.pk))
         return Response(RefundOutput(refund).data, status=status.HTTP_201_CREATED)
 
 

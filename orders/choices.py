@@ -43,3 +43,21 @@ class Exclusion(models.TextChoices):
     DECLINED = "declined", _("Declined or let the order expire")
     NOT_CHOSEN = "not_chosen", _("The customer chose another store")
     NO_SLOT = "no_slot", _("No place at the booked time")
+
+
+# Orders whose pick-up code is taken: every order not finished (a code is drawn again after that)
+CLOSED_STATUSES = (OrderStatus.COMPLETED, OrderStatus.CANCELLED)
+
+
+class EventReason(models.TextChoices):
+    """What happened at a step of an order's history, kept as data: the page says it in the
+    reader's language (`orders.views.common.event_note`)."""
+
+    ROUTED = "routed", _("Routed when placed")
+    REJECTED = "rejected", _("Rejected by the store")
+    EXPIRED = "expired", _("Not accepted in time")
+    ASSIGNED = "assigned", _("Assigned by HQ")
+    CANCELLED_BY_CUSTOMER = "cancelled_by_customer", _("Cancelled by the customer")
+    CANCELLED_BY_STORE = "cancelled_by_store", _("Cancelled by the store")
+    REFUNDED = "refunded", _("Refunded")
+    CHECKED_IN = "checked_in", _("The customer checked in")

@@ -10,10 +10,11 @@ For each brand, over its open stores and the members and stock of the earlier se
   unroutable (every store that could serve them declined) on HQ's queue; and a try-in-store order
   with a visit booked for tomorrow where a store offers a service.
 
-Pick-up, delivery (from where the customer is: near a store, in its district) and try-in-store
-orders are mixed. The services run at the real time; afterwards the order's dates (placed, each
-step of its audit trail, completed, cancelled, refunded, and the day in its number) are moved back
-with queryset updates. Deterministic (`random.Random` seeded by the brand) and idempotent: every
+Pick-up, delivery (from where the customer is: near a store, in its district, to a recipient at
+a Chinese address there: `orders.demo_recipients`) and try-in-store orders are mixed. The
+services run at the real time; afterwards the order's dates (placed, each step of its audit
+trail, completed, cancelled, refunded, and the day in its number) are moved back with queryset
+updates. Deterministic (`random.Random` seeded by the brand) and idempotent: every
 demo order carries a `demo-order-` visitor id, and a brand that has one is left as it is.
 
 Stock comes from the stores seeder; a store that holds no stock row at all (no stores seeder has
@@ -40,6 +41,7 @@ from o2o.models import Tenant, User
 from o2o.tenancy.rls import as_login_user
 from orders import services
 from orders.choices import Channel, Fulfilment, OrderStatus
+from orders.demo_recipients import demo_delivery
 from orders.models import Order, OrderEvent, Refund
 from orders.routing import Location
 from stores.choices import StaffRole
@@ -156,6 +158,9 @@ def _place(
     lines = _lines(shop, several=several)
     chosen = extra.get("chosen_store")
     location = _location(shop, fulfilment, chosen if isinstance(chosen, Store) else None)
+    delivery = None
+    if fulfilment == Fulfilment.DELIVERY:
+        delivery = demo_delivery(shop.rng, member=member, district=location.district)
     try:
         with transaction.atomic():
             return services.place_order(
@@ -166,6 +171,7 @@ def _place(
                 location=location,
                 chosen_store=chosen,  # type: ignore[arg-type]
                 slot=extra.get("slot"),  # type: ignore[arg-type]
+                delivery=delivery,
                 visitor_id=f"{DEMO_MARK}{shop.number:04d}",
                 channel=channel,
                 by=member.user,

@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Service, Sku
 from o2o.fields import AsciiIntegerFormField, DateInput
 from orders.choices import Channel, Fulfilment, OrderStatus
-from orders.models import OrderLine
+from orders.models import ADDRESS_MAX, PHONE_MAX, PICKUP_CODE_LENGTH, RECIPIENT_MAX, OrderLine
 from orders.routing import Location
 from orders.selectors import Cart
 from orders.services.common import Customer, LineInput, RefundLineInput, SlotInput
+from orders.services.delivery import DeliveryInput
 from stores.models import Store
 
 MAX_QUANTITY = 99
@@ -33,7 +34,15 @@ def qty_field(sku_id: int) -> str:
 
 
 # checkout's input as `orders.services.checkout` names it -> the form's field (None: above the form)
-CHECKOUT_FIELDS: dict[str, str | None] = {"location": "district", "lines": None, "slot": "slot_start"}
+CHECKOUT_FIELDS: dict[str, str | None] = {
+    "location": "district",
+    "lines": None,
+    "slot": "slot_start",
+    "delivery": None,
+    "delivery.recipient": "recipient",
+    "delivery.phone": "recipient_phone",
+    "delivery.address": "address",
+}
 
 
 class CheckoutForm(forms.Form):
@@ -60,6 +69,20 @@ class CheckoutForm(forms.Form):
     visit_date = forms.DateField(label=_("Day of the visit"), required=False, widget=DateInput())
     slot_start = forms.CharField(label=_("Visit time"), required=False, max_length=40)
     slot_store = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # a delivery's recipient and address, with the API's bounds (`orders.services.delivery` checks them)
+    recipient = forms.CharField(label=_("Recipient"), required=False, max_length=RECIPIENT_MAX)
+    recipient_phone = forms.CharField(
+        label=_("Recipient's mobile phone"),
+        required=False,
+        max_length=PHONE_MAX,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    address = forms.CharField(
+        label=_("Delivery address"),
+        required=False,
+        max_length=ADDRESS_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
     name = forms.CharField(label=_("Your name"), required=False, max_length=150)
     phone = forms.CharField(label=_("Your mobile phone"), required=False, max_length=32)
     guide_code = forms.CharField(label=_("Shopping guide code"), required=False, max_length=16)
@@ -123,6 +146,18 @@ class CheckoutForm(forms.Form):
             return None
         return SlotInput(service_id=data["service"].pk, start_at=data["slot_start"])
 
+    def delivery(self) -> DeliveryInput | None:
+        """The recipient, phone and address of a delivery order; None for another fulfilment
+        (what was typed in the delivery fields before choosing another way is left out)."""
+        data = self.cleaned_data
+        if data.get("fulfilment") != Fulfilment.DELIVERY:
+            return None
+        return DeliveryInput(
+            recipient=data.get("recipient") or "",
+            phone=data.get("recipient_phone") or "",
+            address=data.get("address") or "",
+        )
+
     def clean_slot_start(self) -> dt.datetime | None:
         value = (self.cleaned_data.get("slot_start") or "").strip()
         if not value:
@@ -179,6 +214,13 @@ class CheckoutForm(forms.Form):
                 self.add_error("service", _("Choose the service of your visit."))
             if not data.get("slot_start"):
                 self.add_error("slot_start", _("Choose the time of your visit."))
+        if data.get("fulfilment") == Fulfilment.DELIVERY:  # every one missing at once (the service names the first)
+            if not (data.get("recipient") or "").strip():
+                self.add_error("recipient", _("Give the name of the person who receives the delivery."))
+            if not (data.get("recipient_phone") or "").strip():
+                self.add_error("recipient_phone", _("Give the recipient's phone number."))
+            if not (data.get("address") or "").strip():
+                self.add_error("address", _("Give the delivery address."))
         return data
 
 
@@ -188,6 +230,17 @@ class RejectForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=250, required=False)
+
+
+class CompleteForm(forms.Form):
+    """Completing an order; a pick-up code typed must be the order's (`orders.services.complete_order`)."""
+
+    pickup_code = forms.CharField(
+        label=_("Pick-up code"),
+        max_length=PICKUP_CODE_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": PICKUP_CODE_LENGTH}),
+    )
 
 
 class RefundForm(forms.Form):

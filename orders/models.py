@@ -14,7 +14,7 @@ from bookings.models import Booking
 from catalog.models import Sku
 from members.models import Member
 from o2o.models import TenantOwned, User
-from orders.choices import Channel, Fulfilment, OrderStatus, RoutingRule
+from orders.choices import CLOSED_STATUSES, Channel, EventReason, Fulfilment, OrderStatus, RoutingRule
 from stores.models import Store
 
 
@@ -26,6 +26,10 @@ class MoneyOptions(TypedDict):
 
 
 MONEY: MoneyOptions = {"max_digits": 14, "decimal_places": 2}
+RECIPIENT_MAX = 100
+PHONE_MAX = 32
+ADDRESS_MAX = 300
+PICKUP_CODE_LENGTH = 6
 
 
 class Order(TenantOwned):
@@ -51,6 +55,14 @@ class Order(TenantOwned):
     guide_code = models.CharField(_("guide code"), max_length=16, blank=True)
     visitor_id = models.CharField(_("visitor id"), max_length=64, blank=True)
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="order")
+    # who receives a delivery order, and where (rules.md 1.8: the fulfilling store, HQ and the
+    # customer see them); blank for the other fulfilments
+    recipient = models.CharField(_("recipient"), max_length=RECIPIENT_MAX, blank=True)
+    recipient_phone = models.CharField(_("recipient's phone"), max_length=PHONE_MAX, blank=True, help_text="E.164")
+    address = models.CharField(_("delivery address"), max_length=ADDRESS_MAX, blank=True)
+    # what the customer of a pick-up order shows at the counter (digits; unique among the brand's
+    # orders not yet completed or cancelled, so that it names one order wherever it is re-routed)
+    pickup_code = models.CharField(_("pick-up code"), max_length=PICKUP_CODE_LENGTH, blank=True)
     # routing: the decision in force, the stores that declined or let it expire, the deadline
     routing_rule = models.CharField(max_length=16, choices=RoutingRule, blank=True)
     routing = models.JSONField(default=dict, help_text="reason, chosen store and every candidate considered")
@@ -70,6 +82,18 @@ class Order(TenantOwned):
             models.CheckConstraint(
                 condition=Q(refunded_amount__gte=0, refunded_amount__lte=F("total_amount")),
                 name="order_refund_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(fulfilment=Fulfilment.DELIVERY) | Q(recipient="", recipient_phone="", address=""),
+                name="order_delivery_details_for_delivery_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(fulfilment=Fulfilment.PICKUP) | Q(pickup_code=""), name="order_pickup_code_for_pickup_only"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "pickup_code"],
+                condition=~Q(pickup_code="") & ~Q(status__in=CLOSED_STATUSES),
+                name="order_unique_open_pickup_code",
             ),
         ]
         indexes = [
@@ -133,12 +157,20 @@ class RefundLine(TenantOwned):
 
 
 class OrderEvent(TenantOwned):
-    """The audit trail of an order: every transition, who made it and why."""
+    """The audit trail of an order: every transition, who made it and why.
+
+    What happened is data (`reason`, the routing `rule` that chose the next store, a refund's
+    `amount`), said in the reader's language when shown; `note` is only what a person wrote (a
+    rejection's or a cancellation's reason), kept as written.
+    """
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12)
     store = models.ForeignKey(Store, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.CharField(max_length=24, choices=EventReason, blank=True)
+    rule = models.CharField(max_length=16, choices=RoutingRule, blank=True)
+    amount = models.DecimalField(**MONEY, null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
     by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

@@ -22,6 +22,16 @@ Who acts on an order they see:
   store, never of a guide (guides earn commission on the orders they influence).
 - **Assign an unroutable order to a store** (`can_assign_order`): HQ only.
 
+What one reads of an order they see:
+
+- **The routing record** (`sees_routing_record`): every store considered, its distance and why it
+  was excluded (another store's stock shortage among them) is HQ's; anyone else, the consumer
+  first, reads the rule that decided and the chosen store's entry only.
+- **The customer's details** (`sees_customer_details`): a delivery order's recipient, phone and
+  address, and a pick-up order's code (rules.md 1.8), are read by HQ, the staff of the store the
+  order is routed to now, and the consumer who placed it; never by a store it was re-routed away
+  from (its answer to the rejection included).
+
 A consumer who also works in a store acts for their store as staff, and on their own orders as a
 consumer; never for another store.
 """
@@ -64,6 +74,17 @@ def can_see_order(actor: Actor, order: Order) -> bool:
 def acts_for_order_store(actor: Actor, order: Order) -> bool:
     """HQ, or the staff (manager or guide) of the store the order is routed to now."""
     return acts_for_store(actor, order.store_id)
+
+
+def sees_routing_record(actor: Actor) -> bool:
+    """The whole routing record of an order (every store considered): HQ only."""
+    return actor.is_hq
+
+
+def sees_customer_details(actor: Actor, order: Order) -> bool:
+    """A delivery's recipient, phone and address and a pick-up code: HQ, the staff of the store the
+    order is routed to now, the consumer who placed it."""
+    return acts_for_order_store(actor, order) or is_own_order(actor, order)
 
 
 def cancels_as_store(actor: Actor, order: Order) -> bool:

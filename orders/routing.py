@@ -156,6 +156,15 @@ class Decision:
         }
 
 
+def store_entry_only(record: Mapping[str, Any], store_id: int | None = None) -> dict[str, Any]:
+    """A routing record as the consumer (or anyone but HQ) reads it: the rule that decided
+    (`reason`), the store chosen, and that store's entry alone (`store_id`'s when given: the chosen
+    store that cannot serve); never the other stores considered, their distances and their stock."""
+    kept = store_id if store_id is not None else record.get("store")
+    candidates = [c for c in record.get("candidates", []) if kept is not None and c.get("store") == kept]
+    return {"reason": record.get("reason", ""), "store": record.get("store"), "candidates": candidates}
+
+
 def _exclusion(
     facts: StoreFacts,
     *,

@@ -10,7 +10,7 @@ for a missing order, another brand's and one the caller may not see alike.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,17 +23,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Service
-from catalog.selectors import PriceBook, skus_on_sale
+from catalog.selectors import skus_on_sale
 from o2o.days import on_days
 from o2o.errors import InvalidInput, NotFound
 from o2o.fields import IdFilter
 from o2o.models import Tenant
-from o2o.money import round_money
 from o2o.tenancy.actor import Actor
 from orders.choices import OPEN_STATUSES, Channel, Fulfilment, OrderStatus
 from orders.models import Order, OrderEvent, OrderLine
-from orders.policies import order_scope
-from orders.routing import Detail, Location, choose_store
+from orders.policies import order_scope, sees_customer_details, sees_routing_record
+from orders.pricing import cart_total
+from orders.routing import Detail, Location, choose_store, store_entry_only
 from orders.services.common import unavailable_for_service
 from stores.models import Store
 
@@ -46,12 +46,16 @@ def _visible(*, tenant: Tenant, actor: Actor) -> QuerySet[Order]:
     return orders if scope is None else orders.filter(scope)
 
 
-def _with_details(orders: QuerySet[Order], *, tenant: Tenant) -> QuerySet[Order]:
-    """Everything the order output shows, in three queries for any number of orders."""
+def _with_lines(orders: QuerySet[Order], *, tenant: Tenant) -> QuerySet[Order]:
+    """The orders with their lines and SKUs (`line_list`), in one more query for any number."""
     lines = OrderLine.objects.filter(tenant=tenant).select_related("sku").order_by("pk")
-    return orders.select_related("store", "booking").prefetch_related(
-        Prefetch("lines", queryset=lines, to_attr="line_list")
-    )
+    return orders.prefetch_related(Prefetch("lines", queryset=lines, to_attr="line_list"))
+
+
+def _with_details(orders: QuerySet[Order], *, tenant: Tenant) -> QuerySet[Order]:
+    """Everything the order output and the order pages show (store, customer, visit, lines), in
+    two queries for any number of orders."""
+    return _with_lines(orders.select_related("store", "member", "booking"), tenant=tenant)
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -81,13 +85,51 @@ class OrderFilter(django_filters.FilterSet):
         return queryset.filter(on_days("created_at", ZoneInfo(self.tenant.timezone), last=value))
 
 
-def list_orders(*, tenant: Tenant, actor: Actor, filters: Mapping[str, Any]) -> QuerySet[Order]:
-    """The orders of `tenant` that `actor` may see, newest first, with their store, visit and lines
-    (no N+1 when serialized). Raises ValidationError (400) for a bad filter."""
+def list_orders(*, tenant: Tenant, actor: Actor, filters: Mapping[str, Any], details: bool = True) -> QuerySet[Order]:
+    """The orders of `tenant` that `actor` may see, newest first, with their store, customer, visit
+    and lines (no N+1 when serialized); with their store only when not `details` (a list of rows).
+    Raises ValidationError (400) for a bad filter."""
     filterset = OrderFilter(filters, queryset=_visible(tenant=tenant, actor=actor), tenant=tenant)
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    return _with_details(filterset.qs, tenant=tenant).order_by("-created_at", "-pk")
+    orders = _with_details(filterset.qs, tenant=tenant) if details else filterset.qs.select_related("store")
+    return orders.order_by("-created_at", "-pk")
+
+
+def list_unroutable_orders(*, tenant: Tenant, actor: Actor) -> QuerySet[Order]:
+    """The unroutable orders `actor` may see (HQ's queue), newest first, with their lines only
+    (they have no store and no visit any more)."""
+    orders = _visible(tenant=tenant, actor=actor).filter(status=OrderStatus.UNROUTABLE)
+    return _with_lines(orders, tenant=tenant).order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a reader may read of an order beyond its row (`as_seen_by`)."""
+
+    routing: Mapping[str, Any]
+    delivery: Mapping[str, str] | None
+    pickup_code: str | None
+
+
+def as_seen_by(actor: Actor, orders: Iterable[Order], *, placed_by_reader: bool = False) -> list[Order]:
+    """The orders (that `actor` may see), each with `shown`, what the actor may read of it
+    (`orders.policies`): the whole routing record for HQ, else the rule and the chosen store's
+    entry; a delivery order's recipient, phone and address and a pick-up order's code for HQ, the
+    order's store and its customer, else None. `placed_by_reader`: the answer to the checkout that
+    placed them, whose caller reads what they gave, signed in or not."""
+    full_record = sees_routing_record(actor)
+    seen = list(orders)
+    for order in seen:
+        record = order.routing or {}
+        details = placed_by_reader or sees_customer_details(actor, order)
+        delivery = {"recipient": order.recipient, "phone": order.recipient_phone, "address": order.address}
+        order.shown = Shown(  # type: ignore[attr-defined]
+            routing=record if full_record else store_entry_only(record),
+            delivery=delivery if details and order.fulfilment == Fulfilment.DELIVERY else None,
+            pickup_code=order.pickup_code if details and order.pickup_code else None,
+        )
+    return seen
 
 
 def get_order(*, tenant: Tenant, actor: Actor, order_id: int, details: bool = True) -> Order:
@@ -140,15 +182,6 @@ def list_order_stores(*, tenant: Tenant, active_only: bool = False) -> list[Stor
 
 
 # --- the checkout's store picker --------------------------------------------------------------
-
-
-def cart_total(*, prices: PriceBook, quantities: Mapping[int, int], region: str | None) -> Decimal:
-    """The cart at the prices of `region` (rules.md 1.7): each line's price x quantity rounded, as
-    an order's lines are (`orders.services.placing`), summed."""
-    return sum(
-        (round_money(prices.price(sku, region) * qty) for sku, qty in quantities.items() if sku in prices.base),
-        Decimal("0.00"),
-    )
 
 
 @dataclass(frozen=True)

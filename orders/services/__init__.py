@@ -4,10 +4,13 @@
 - `fulfilment`: the store's side (`accept_order`, `mark_ready`, `complete_order`, `cancel_order`);
 - `rerouting`: reject, expiry, the sweep and HQ's manual assignment;
 - `refunds`: refunds by line and quantity;
-- `stock`: the locked stock movements they share; `common`: inputs, locks, audit, numbers.
+- `stock`: the locked stock movements they share; `common`: inputs, locks, audit, numbers;
+  `delivery`: a delivery order's recipient and address; `refusals`: checkout's 422s; `visits`: the
+  visit of a try-in-store order.
 """
 
 from orders.services.common import Customer, LineInput, RefundLineInput, SlotInput, resolve_store
+from orders.services.delivery import DeliveryInput
 from orders.services.fulfilment import (
     accept_order,
     cancel_order,
@@ -21,6 +24,7 @@ from orders.services.rerouting import assign_store, expire_if_unaccepted, reject
 
 __all__ = [
     "Customer",
+    "DeliveryInput",
     "LineInput",
     "RefundLineInput",
     "SlotInput",

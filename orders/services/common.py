@@ -7,6 +7,7 @@ import datetime as dt
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from catalog.models import Sku
 from o2o.errors import Conflict, InvalidInput
 from o2o.models import Tenant, User
 from orders.choices import Exclusion, Fulfilment
-from orders.models import Order, OrderEvent
+from orders.models import PICKUP_CODE_LENGTH, Order, OrderEvent
 from orders.routing import Decision, Detail, Location
 from stores.models import Store
 
@@ -78,19 +79,38 @@ def require_status(order: Order, allowed: Collection[str], action: str) -> None:
         raise illegal(order, action)
 
 
-def record_event(
-    *, tenant: Tenant, order: Order, from_status: str, by: User | None, note: str = "", store_id: int | None = None
+def log_order_event(
+    *,
+    tenant: Tenant,
+    order: Order,
+    from_status: str,
+    by: User | None,
+    reason: str = "",
+    rule: str = "",
+    amount: Decimal | None = None,
+    note: str = "",
+    store_id: int | None = None,
 ) -> OrderEvent:
-    """Audit one transition of `order` (to its current status)."""
+    """Audit one transition of `order` (to its current status): what happened as data (`reason`,
+    an `EventReason`; the routing `rule` that chose the store it went to; a refund's `amount`),
+    shown in each reader's language, and `note`, what a person wrote, kept as written."""
     return OrderEvent.objects.create(
         tenant=tenant,
         order=order,
         from_status=from_status,
         to_status=order.status,
         store_id=store_id if store_id is not None else order.store_id,
+        reason=reason,
+        rule=rule,
+        amount=amount,
         note=note[:300],
         by=by if by is not None and by.is_authenticated else None,
     )
+
+
+def new_pickup_code() -> str:
+    """Six random digits: what the customer of a pick-up order shows at the counter."""
+    return f"{secrets.randbelow(10**PICKUP_CODE_LENGTH):0{PICKUP_CODE_LENGTH}d}"
 
 
 def new_number(*, tenant: Tenant, at: dt.datetime) -> str:

@@ -8,19 +8,23 @@ the change with its audit event, and moves the stock held for the order in the s
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from o2o import events
+from o2o.errors import Conflict, InvalidInput
 from o2o.models import Tenant, User
-from orders.choices import OPEN_STATUSES, Fulfilment, OrderStatus
+from orders.choices import OPEN_STATUSES, EventReason, Fulfilment, OrderStatus
 from orders.events import ORDER_CANCELLED, ORDER_COMPLETED
 from orders.models import Order
 from orders.services import stock
-from orders.services.common import lock_order, now, record_event, require_status
+from orders.services.common import lock_order, log_order_event, now, require_status
 
-# a consumer may cancel until the store has the goods ready; the store and HQ while it is open
-CONSUMER_CANCELLABLE = (OrderStatus.ROUTED, OrderStatus.ACCEPTED, OrderStatus.UNROUTABLE)
+# rules.md 1.8: the consumer who placed an order may cancel it until the store accepts it (placed
+# is never seen: an order is routed, or refused, as it is placed); after that only the store and
+# HQ may, while the order is open or unroutable
+CONSUMER_CANCELLABLE = (OrderStatus.PLACED, OrderStatus.ROUTED, OrderStatus.UNROUTABLE)
 STAFF_CANCELLABLE = (*OPEN_STATUSES, OrderStatus.UNROUTABLE)
 COMPLETABLE = (OrderStatus.ACCEPTED, OrderStatus.READY)
 
@@ -41,7 +45,7 @@ def accept_order(*, tenant: Tenant, order: Order, by: User | None) -> Order:
     require_status(locked, (OrderStatus.ROUTED,), pgettext("order action", "accept"))
     locked.status = OrderStatus.ACCEPTED
     locked.save(update_fields=["status", "updated_at"])
-    record_event(tenant=tenant, order=locked, from_status=OrderStatus.ROUTED, by=by)
+    log_order_event(tenant=tenant, order=locked, from_status=OrderStatus.ROUTED, by=by)
     return locked
 
 
@@ -55,26 +59,37 @@ def mark_ready(*, tenant: Tenant, order: Order, by: User | None, note: str = "")
     require_status(locked, (OrderStatus.ACCEPTED,), pgettext("order action", "mark ready"))
     locked.status = OrderStatus.READY
     locked.save(update_fields=["status", "updated_at"])
-    record_event(tenant=tenant, order=locked, from_status=OrderStatus.ACCEPTED, by=by, note=note)
+    log_order_event(tenant=tenant, order=locked, from_status=OrderStatus.ACCEPTED, by=by, note=note)
     return locked
 
 
+def check_pickup_code(order: Order, code: str) -> None:
+    """A pick-up code given at hand-over must be the order's (InvalidInput naming `pickup_code`):
+    the wrong customer's code never completes this order. No code given: the staff's word."""
+    code = code.strip()
+    if code and not (order.pickup_code and constant_time_compare(code, order.pickup_code)):
+        raise InvalidInput("pickup_code", _("This pick-up code is not this order's."))
+
+
 @transaction.atomic
-def complete_order(*, tenant: Tenant, order: Order, by: User | None) -> Order:
+def complete_order(*, tenant: Tenant, order: Order, by: User | None, pickup_code: str = "") -> Order:
     """The customer has the goods: ready or accepted -> completed.
 
-    The reserved stock leaves the store (off `on_hand` and `reserved` together); `completed_at`
-    is set; `ORDER_COMPLETED` is recorded. Conflict (409) `illegal_transition` otherwise.
+    A `pickup_code` given (what the customer shows at the counter) must be the order's, whoever
+    completes it: else InvalidInput naming `pickup_code`, and nothing changes. The reserved stock
+    leaves the store (off `on_hand` and `reserved` together); `completed_at` is set;
+    `ORDER_COMPLETED` is recorded. Conflict (409) `illegal_transition` otherwise.
     """
     locked = lock_order(tenant=tenant, order=order)
     require_status(locked, COMPLETABLE, pgettext("order action", "complete"))
+    check_pickup_code(locked, pickup_code)
     assert locked.store_id is not None
     stock.take(tenant=tenant, store_id=locked.store_id, quantities=quantities_of(tenant=tenant, order=locked))
     previous = locked.status
     locked.status = OrderStatus.COMPLETED
     locked.completed_at = now()
     locked.save(update_fields=["status", "completed_at", "updated_at"])
-    record_event(tenant=tenant, order=locked, from_status=previous, by=by)
+    log_order_event(tenant=tenant, order=locked, from_status=previous, by=by)
     events.record_event(tenant=tenant, name=ORDER_COMPLETED, order_id=locked.pk)
     return locked
 
@@ -92,15 +107,28 @@ def cancel_visit(*, tenant: Tenant, order: Order, by: User | None) -> None:
         cancel_booking(tenant=tenant, booking=booking, by=by, force=True, with_order=True)
 
 
+def _too_late_for_the_customer(order: Order) -> Conflict:
+    """The 409 of a consumer cancelling an order their store has accepted (rules.md 1.8)."""
+    return Conflict(
+        _("The store has accepted order %(number)s: only the store or HQ can cancel it now.")
+        % {"number": order.number},
+        code="illegal_transition",
+        extra={"status": order.status},
+    )
+
+
 @transaction.atomic
 def cancel_order(*, tenant: Tenant, order: Order, by: User | None, as_staff: bool, reason: str = "") -> Order:
-    """Cancel an order: the consumer while routed, accepted or unroutable; the store or HQ
-    (`as_staff`) while it is open or unroutable.
+    """Cancel an order: the consumer until the store accepts it (routed or unroutable); the store
+    or HQ (`as_staff`) while it is open or unroutable (rules.md 1.8).
 
     The stock reserved for it is released, an experience order's visit is cancelled too, and
-    `ORDER_CANCELLED` is recorded. Conflict (409) `illegal_transition` otherwise.
+    `ORDER_CANCELLED` is recorded with who cancelled and their `reason`. Conflict (409)
+    `illegal_transition` otherwise: for a consumer once the store has accepted (saying so).
     """
     locked = lock_order(tenant=tenant, order=order)
+    if not as_staff and locked.status in (OrderStatus.ACCEPTED, OrderStatus.READY):
+        raise _too_late_for_the_customer(locked)
     require_status(locked, STAFF_CANCELLABLE if as_staff else CONSUMER_CANCELLABLE, pgettext("order action", "cancel"))
     previous = locked.status
     if previous in OPEN_STATUSES and locked.store_id is not None:
@@ -110,8 +138,8 @@ def cancel_order(*, tenant: Tenant, order: Order, by: User | None, as_staff: boo
     locked.cancelled_at = now()
     locked.accept_by = None
     locked.save(update_fields=["status", "cancelled_at", "accept_by", "updated_at"])
-    note = reason or (_("cancelled by the store") if as_staff else _("cancelled by the customer"))
-    record_event(tenant=tenant, order=locked, from_status=previous, by=by, note=note)
+    who = EventReason.CANCELLED_BY_STORE if as_staff else EventReason.CANCELLED_BY_CUSTOMER
+    log_order_event(tenant=tenant, order=locked, from_status=previous, by=by, reason=who, note=reason)
     events.record_event(tenant=tenant, name=ORDER_CANCELLED, order_id=locked.pk)
     return locked
 
@@ -133,7 +161,7 @@ def ready_after_check_in(*, tenant: Tenant, booking_id: int) -> Order | None:
         return None
     locked.status = OrderStatus.READY
     locked.save(update_fields=["status", "updated_at"])
-    record_event(
-        tenant=tenant, order=locked, from_status=OrderStatus.ACCEPTED, by=None, note=_("the customer checked in")
+    log_order_event(
+        tenant=tenant, order=locked, from_status=OrderStatus.ACCEPTED, by=None, reason=EventReason.CHECKED_IN
     )
     return locked

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from catalog.models import Service, Sku
+from catalog.models import Sku
 from catalog.selectors import PriceBook, skus_on_sale
 from members.models import GuideBinding, Member
 from members.services import join_brand, note_served
 from o2o.db import first_row
-from o2o.errors import InvalidInput, Unprocessable
+from o2o.errors import InvalidInput
 from o2o.events import record_event
 from o2o.models import Tenant, User
 from o2o.money import round_money
-from orders.choices import Channel, Exclusion, Fulfilment, OrderStatus
+from orders.choices import Channel, EventReason, Exclusion, Fulfilment, OrderStatus
 from orders.events import ORDER_PLACED
-from orders.models import Order, OrderEvent, OrderLine
-from orders.routing import REACH_REQUIRED, Considered, Decision, Detail, Location, choose_store, shortage
+from orders.models import Order, OrderLine
+from orders.pricing import price_line
+from orders.routing import REACH_REQUIRED, Detail, Location, choose_store, shortage
 from orders.services import stock
 from orders.services.common import (
     NUMBER_ATTEMPTS,
@@ -31,17 +30,19 @@ from orders.services.common import (
     LineInput,
     SlotInput,
     check_fulfilment,
+    log_order_event,
     new_number,
+    new_pickup_code,
     now,
     resolve_store,
     routing_record,
     set_deadline,
     unavailable_for_service,
 )
+from orders.services.delivery import DeliveryInput, delivery_details
+from orders.services.refusals import cannot_route
+from orders.services.visits import active_service, book_slot
 from stores.models import Store, StoreStaff
-
-if TYPE_CHECKING:
-    from bookings.models import Booking
 
 GUIDE_BINDING = GuideBinding._meta.db_table
 STAFF = StoreStaff._meta.db_table
@@ -106,107 +107,35 @@ def guide_store_id(*, tenant: Tenant, member: Member, guide_code: str, at: dt.da
     return bound[0] if bound is not None else named[0]
 
 
-def _summary(decision: Decision) -> str:
-    """Why no store could serve: each exclusion with how many stores it removed."""
-    counts = Counter(c.excluded for c in decision.considered if c.excluded)
-    if not counts:
-        return _("the brand has no active store")
-    labels = dict(Exclusion.choices)
-    # Translators: one reason no store could serve an order, with how many stores it removed
-    parts = [_("%(reason)s: %(stores)d") % {"reason": labels.get(r, r), "stores": n} for r, n in sorted(counts.items())]
-    # Translators: what separates the reasons of the list above
-    return _("; ").join(parts)
+# the unique indexes of the random values an order is given (PostgreSQL names the constraint,
+# SQLite the columns)
+DRAWN_VALUE_INDEXES = (
+    "order_unique_number",
+    "orders_order.number",
+    "order_unique_open_pickup_code",
+    "orders_order.pickup_code",
+)
 
 
-def cannot_route(decision: Decision, *, guide_store: int | None, chosen_store: Store | None = None) -> Unprocessable:
-    """The 422 of an order no store can serve, or that the consumer's chosen store cannot."""
-    record = routing_record(decision, guide_store_id=guide_store, translated=True)
-    if decision.refusal is not None:
-        refusal = decision.refusal
-        if chosen_store is not None and not chosen_store.is_active:  # routing loads active stores only
-            refusal = Considered(chosen_store.pk, chosen_store.code, None, Exclusion.INACTIVE, Detail("closed"))
-        why = refusal.why()
-        return Unprocessable(
-            _("The chosen store cannot serve this order: %(why)s.") % {"why": why},
-            code="store_cannot_serve",
-            extra={
-                "store": refusal.store,
-                "reason": refusal.excluded,
-                "why": why,
-                "alternatives": [
-                    {
-                        "store": c.store,
-                        "code": c.code,
-                        "distance_km": c.as_record()["distance_km"],
-                    }
-                    for c in decision.alternatives
-                ],
-                "routing": {**record, "reason": "store_cannot_serve"},
-            },
-        )
-    return Unprocessable(
-        _("No store can serve this order (%(why)s).") % {"why": _summary(decision)},
-        code="unroutable",
-        extra={"routing": {**record, "reason": "unroutable"}},
-    )
-
-
-def _number_taken(exc: IntegrityError) -> bool:
-    """The unique (tenant, number) index refused the insert (PostgreSQL names the constraint,
-    SQLite the columns)."""
+def _drawn_value_taken(exc: IntegrityError) -> bool:
+    """The insert was refused because its random number or pick-up code was taken."""
     message = str(exc)
-    return "order_unique_number" in message or "orders_order.number" in message
+    return any(index in message for index in DRAWN_VALUE_INDEXES)
 
 
 def _retrying_on_number(place: Callable[[], Order]) -> Order:
-    """Run `place` in one savepoint; when its random order number was taken (1 in ~10^9 per brand
-    and day), roll it back and run it again with a new number. The insert needs no savepoint of
-    its own, so the common path pays for one savepoint only."""
+    """Run `place` in one savepoint; when its random order number (1 in ~10^9 per brand and day)
+    or pick-up code (1 in 10^6 per open pick-up order of the brand) was taken, roll it back and
+    run it again with new ones. The insert needs no savepoint of its own, so the common path pays
+    for one savepoint only."""
     for attempt in range(NUMBER_ATTEMPTS):
         try:
             with transaction.atomic():
                 return place()
         except IntegrityError as exc:
-            if not _number_taken(exc) or attempt == NUMBER_ATTEMPTS - 1:
+            if not _drawn_value_taken(exc) or attempt == NUMBER_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def book_slot(
-    *,
-    tenant: Tenant,
-    store: Store,
-    service: Service,
-    start_at: dt.datetime,
-    member: Member,
-    visitor_id: str,
-    by: User | None,
-) -> Booking:
-    """The visit of an experience order (bookings app). Conflict `slot_full`; InvalidInput `slot`."""
-    from bookings.services import book_visit
-
-    try:
-        return book_visit(
-            tenant=tenant,
-            store=store,
-            service=service,
-            start_at=start_at,
-            member=member,
-            name=member.name or str(member.phone),
-            phone=str(member.phone),
-            visitor_id=visitor_id,
-            created_by=by if by is not None and by.is_authenticated else None,
-            for_order=True,
-        )
-    except InvalidInput as exc:  # `service` or `start` of the booking: the order's `slot`
-        raise InvalidInput("slot", exc.detail) from exc
-
-
-def active_service(*, tenant: Tenant, service_id: int) -> Service:
-    service = Service.objects.filter(tenant=tenant, pk=service_id, is_active=True).first()
-    if service is None:
-        raise InvalidInput("slot", _("No such service: %(id)s.") % {"id": service_id})
-    return service
 
 
 def place_order(
@@ -218,10 +147,12 @@ def place_order(
     location: Location,
     chosen_store: Store | None,
     slot: SlotInput | None,
+    delivery: DeliveryInput | None = None,
     guide_code: str = "",
     visitor_id: str = "",
     channel: str = Channel.O2O,
     by: User | None = None,
+    full_routing_record: bool = False,
 ) -> Order:
     """Place an order, route it to a store (rules.md 1) and reserve its stock there.
 
@@ -231,11 +162,14 @@ def place_order(
     rest, so nothing is ever oversold. An experience order books its visit at the routed store in
     the same transaction (no order without its slot, no slot without its order).
 
+    A delivery order keeps its recipient, phone and address (`delivery`, required for it and
+    refused for the others: `orders.services.delivery`); a pick-up order gets a pick-up code.
     Ends `routed` with an accept deadline (beat's sweep re-routes the order once it passes);
-    records `ORDER_PLACED`. Raises InvalidInput (400) naming `lines`, `fulfilment`, `location` or
-    `slot` (or `guide_code`: no active staff member of the brand has it); Unprocessable (422)
+    records `ORDER_PLACED`. Raises InvalidInput (400) naming `lines`, `fulfilment`, `location`,
+    `slot` or `delivery` (or `guide_code`: no active staff member of the brand has it); Unprocessable (422)
     `store_cannot_serve` (the chosen store, why, the nearest
-    alternatives) or `unroutable` (the routing record); Conflict (409) `slot_full`. Nothing is
+    alternatives) or `unroutable` (the routing record: every store considered only for
+    `full_routing_record`, HQ's view); Conflict (409) `slot_full`. Nothing is
     written when it raises.
     """
     return _retrying_on_number(
@@ -247,10 +181,12 @@ def place_order(
             location=location,
             chosen_store=chosen_store,
             slot=slot,
+            delivery=delivery,
             guide_code=guide_code,
             visitor_id=visitor_id,
             channel=channel,
             by=by,
+            full_routing_record=full_routing_record,
         )
     )
 
@@ -264,10 +200,12 @@ def _place_order(
     location: Location,
     chosen_store: Store | None,
     slot: SlotInput | None,
+    delivery: DeliveryInput | None = None,
     guide_code: str = "",
     visitor_id: str = "",
     channel: str = Channel.O2O,
     by: User | None = None,
+    full_routing_record: bool = False,
 ) -> Order:
     """The body of `place_order`, without transaction handling (the caller's savepoint)."""
     fulfilment = check_fulfilment(fulfilment)
@@ -276,13 +214,12 @@ def _place_order(
     quantities = merge_lines(lines)
     if fulfilment in REACH_REQUIRED and not (location.has_point or location.district):
         raise InvalidInput("location", _("Give your location for delivery or a visit."))
-    service: Service | None = None
-    if fulfilment == Fulfilment.EXPERIENCE:
-        if slot is None:
-            raise InvalidInput("slot", _("Choose a visit slot for a try-in-store order."))
-        service = active_service(tenant=tenant, service_id=slot.service_id)
-    elif slot is not None:
+    if fulfilment == Fulfilment.EXPERIENCE and slot is None:
+        raise InvalidInput("slot", _("Choose a visit slot for a try-in-store order."))
+    if fulfilment != Fulfilment.EXPERIENCE and slot is not None:
         raise InvalidInput("slot", _("Only a try-in-store order books a visit."))
+    delivery = delivery_details(fulfilment=fulfilment, delivery=delivery)
+    service = active_service(tenant=tenant, service_id=slot.service_id) if slot is not None else None
     skus, price_book = skus_for_sale(tenant=tenant, sku_ids=list(quantities))
     codes = {pk: sku.code for pk, sku in skus.items()}
     at = now()
@@ -304,7 +241,9 @@ def _place_order(
             unavailable=unavailable,
         )
         if decision.store_id is None:
-            raise cannot_route(decision, guide_store=guide_store, chosen_store=chosen_store)
+            raise cannot_route(
+                decision, guide_store=guide_store, chosen_store=chosen_store, full_record=full_routing_record
+            )
         short = stock.reserve(tenant=tenant, store_id=decision.store_id, quantities=quantities)
         if not short:
             break
@@ -324,16 +263,12 @@ def _place_order(
             visitor_id=visitor_id,
             by=by,
         )
-    line_rows = [
-        OrderLine(
-            tenant=tenant,
-            sku=skus[sku_id],
-            quantity=quantity,
-            unit_price=price_book.price(sku_id, store.region),
-            total_amount=round_money(price_book.price(sku_id, store.region) * quantity),
+    line_rows = []
+    for sku_id, quantity in quantities.items():
+        unit_price, amount = price_line(prices=price_book, sku_id=sku_id, quantity=quantity, region=store.region)
+        line_rows.append(
+            OrderLine(tenant=tenant, sku=skus[sku_id], quantity=quantity, unit_price=unit_price, total_amount=amount)
         )
-        for sku_id, quantity in quantities.items()
-    ]
     order = Order(
         tenant=tenant,
         member=member,
@@ -349,24 +284,27 @@ def _place_order(
         guide_code=guide_code,
         visitor_id=visitor_id,
         booking=booking,
+        recipient=delivery.recipient if delivery else "",
+        recipient_phone=delivery.phone if delivery else "",
+        address=delivery.address if delivery else "",
+        pickup_code=new_pickup_code() if fulfilment == Fulfilment.PICKUP else "",
         routing_rule=decision.rule,
         routing=routing_record(decision, guide_store_id=guide_store),
         created_by=by if by is not None and by.is_authenticated else None,
     )
     set_deadline(tenant=tenant, order=order, now=at)
     order.number = new_number(tenant=tenant, at=at)
-    order.save(force_insert=True)  # a taken number raises IntegrityError: `_retrying_on_number`
+    order.save(force_insert=True)  # a taken number or code raises IntegrityError: `_retrying_on_number`
     for line in line_rows:
         line.order = order
     order.line_list = OrderLine.objects.bulk_create(line_rows)  # type: ignore[attr-defined]
-    OrderEvent.objects.create(
+    log_order_event(
         tenant=tenant,
         order=order,
         from_status=OrderStatus.PLACED,
-        to_status=OrderStatus.ROUTED,
-        store=store,
-        note=f"routed: {decision.rule}",
         by=order.created_by,
+        reason=EventReason.ROUTED,
+        rule=decision.rule,
     )
     note_served(tenant=tenant, member=member, store=store)
     record_event(tenant=tenant, name=ORDER_PLACED, order_id=order.pk)
@@ -398,9 +336,11 @@ def checkout(
     location: Location,
     chosen_store_id: int | None,
     slot: SlotInput | None,
+    delivery: DeliveryInput | None = None,
     guide_code: str = "",
     visitor_id: str = "",
     channel: str = Channel.O2O,
+    full_routing_record: bool = False,
 ) -> Order:
     """`place_order` for the checkout endpoint: finds or creates the membership first.
 
@@ -422,10 +362,12 @@ def checkout(
             location=location,
             chosen_store=chosen,
             slot=slot,
+            delivery=delivery,
             guide_code=guide_code,
             visitor_id=visitor_id,
             channel=channel,
             by=user,
+            full_routing_record=full_routing_record,
         )
 
     return _retrying_on_number(place)

@@ -14,10 +14,10 @@ from o2o import events
 from o2o.errors import InvalidInput
 from o2o.models import Tenant, User
 from o2o.money import round_money
-from orders.choices import OrderStatus
+from orders.choices import EventReason, OrderStatus
 from orders.events import ORDER_REFUNDED
 from orders.models import Order, OrderLine, Refund, RefundLine
-from orders.services.common import RefundLineInput, lock_order, record_event, require_status
+from orders.services.common import RefundLineInput, lock_order, log_order_event, require_status
 
 
 @transaction.atomic
@@ -73,12 +73,14 @@ def refund_order(
     )
     locked.refunded_amount = locked.refunded_amount + total
     locked.save(update_fields=["refunded_amount", "updated_at"])
-    record_event(
+    log_order_event(
         tenant=tenant,
         order=locked,
         from_status=OrderStatus.COMPLETED,
         by=by,
-        note=_("refunded %(amount)s") % {"amount": total} + (f": {reason}" if reason else ""),
+        reason=EventReason.REFUNDED,
+        amount=total,
+        note=reason,
     )
     events.record_event(tenant=tenant, name=ORDER_REFUNDED, order_id=locked.pk, refund_id=refund.pk)
     return refund

@@ -14,15 +14,15 @@ from django.utils.translation import pgettext
 from members.services import note_served
 from o2o.errors import AppError, Conflict
 from o2o.models import Tenant, User
-from orders.choices import Exclusion, Fulfilment, OrderStatus, RoutingRule
+from orders.choices import EventReason, Exclusion, Fulfilment, OrderStatus, RoutingRule
 from orders.models import Order
 from orders.routing import Detail, choose_store, shortage
 from orders.services import stock
 from orders.services.common import (
     location_of,
     lock_order,
+    log_order_event,
     now,
-    record_event,
     require_status,
     routing_record,
     set_deadline,
@@ -30,7 +30,7 @@ from orders.services.common import (
     unavailable_for_service,
 )
 from orders.services.fulfilment import cancel_visit, quantities_of
-from orders.services.placing import book_slot
+from orders.services.visits import book_slot
 from stores.models import Store
 
 SWEEP_BATCH = 500
@@ -100,11 +100,12 @@ def _take_over(
             order.booking = booking
 
 
-def reroute(*, tenant: Tenant, order: Order, by: User | None, note: str) -> Order:
+def reroute(*, tenant: Tenant, order: Order, by: User | None, reason: str, note: str = "") -> Order:
     """Route the locked, routed `order` away from its store (which is then excluded for good)
     to the next store among the rest, moving its stock and visit; `unroutable` when none is left
     (its stock released, its visit cancelled). Records the transition; a new accept deadline for the
-    new store. Call inside a transaction, with the order locked."""
+    new store. Records why (`reason`, an `EventReason`, with what the store wrote in `note`) and the
+    rule that chose the next store. Call inside a transaction, with the order locked."""
     old_store_id = order.store_id
     assert old_store_id is not None
     at = now()
@@ -173,7 +174,16 @@ def reroute(*, tenant: Tenant, order: Order, by: User | None, note: str) -> Orde
             "updated_at",
         ]
     )
-    record_event(tenant=tenant, order=order, from_status=OrderStatus.ROUTED, by=by, note=note, store_id=old_store_id)
+    log_order_event(
+        tenant=tenant,
+        order=order,
+        from_status=OrderStatus.ROUTED,
+        by=by,
+        reason=reason,
+        rule=order.routing_rule,
+        note=note,
+        store_id=old_store_id,
+    )
     if order.store is not None:
         note_served(tenant=tenant, member=order.member, store=order.store)
     return order
@@ -186,7 +196,7 @@ def reject_order(*, tenant: Tenant, order: Order, by: User | None, reason: str) 
     store is left. Conflict (409) `illegal_transition` unless routed."""
     locked = lock_order(tenant=tenant, order=order)
     require_status(locked, (OrderStatus.ROUTED,), pgettext("order action", "reject"))
-    return reroute(tenant=tenant, order=locked, by=by, note=_("rejected: %(reason)s") % {"reason": reason})
+    return reroute(tenant=tenant, order=locked, by=by, reason=EventReason.REJECTED, note=reason)
 
 
 @transaction.atomic
@@ -202,7 +212,7 @@ def expire_if_unaccepted(*, tenant: Tenant, order_id: int, store_id: int | None 
         return False
     if (store_id is not None and locked.store_id != store_id) or locked.accept_by > now():
         return False
-    reroute(tenant=tenant, order=locked, by=None, note=_("not accepted in time"))
+    reroute(tenant=tenant, order=locked, by=None, reason=EventReason.EXPIRED)
     return True
 
 
@@ -259,6 +269,13 @@ def assign_store(*, tenant: Tenant, order: Order, store: Store, by: User | None)
     }
     set_deadline(tenant=tenant, order=locked, now=at)
     locked.save(update_fields=["status", "store", "routing_rule", "routing", "accept_by", "booking", "updated_at"])
-    record_event(tenant=tenant, order=locked, from_status=OrderStatus.UNROUTABLE, by=by, note=_("assigned by HQ"))
+    log_order_event(
+        tenant=tenant,
+        order=locked,
+        from_status=OrderStatus.UNROUTABLE,
+        by=by,
+        reason=EventReason.ASSIGNED,
+        rule=RoutingRule.MANUAL,
+    )
     note_served(tenant=tenant, member=locked.member, store=store)
     return locked

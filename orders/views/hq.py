@@ -3,6 +3,7 @@ and HQ's actions on it, and the queue of unroutable orders with assignment to a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,21 +16,19 @@ from django.utils.translation import gettext as _
 from o2o.choices import Role
 from o2o.errors import AppError, NotFound
 from o2o.portals.access import portal_page
-from o2o.portals.errors import error_page
 from o2o.portals.forms import validated
 from o2o.tenancy.request import SignedInPortalRequest
 from orders import policies, selectors, services
-from orders.choices import Exclusion, OrderStatus, RoutingRule
+from orders.choices import Exclusion, OrderStatus
 from orders.forms import AssignForm, HqOrderFilterForm
 from orders.models import Order
 from orders.routing import detail_text
-from orders.views.common import action_panel, local_time, perform, timeline
+from orders.views.common import RULE_LABELS, local_time, order_page, perform, refused_order_page
 from stores.models import Store
 
 HQ = (Role.HQ_ADMIN, Role.HQ_STAFF)
 PAGE_SIZE = 25
 EXCLUSION_LABELS = dict(Exclusion.choices)
-RULE_LABELS = dict(RoutingRule.choices)
 
 
 @portal_page(*HQ)
@@ -41,7 +40,8 @@ def hq_order_list(request: SignedInPortalRequest) -> HttpResponse:
     orders, status = Order.objects.none(), 400
     if not form.is_bound or form.is_valid():
         filters = form.filters() if form.is_bound else {}
-        orders, status = selectors.list_orders(tenant=tenant, actor=request.actor, filters=filters), 200
+        orders = selectors.list_orders(tenant=tenant, actor=request.actor, filters=filters, details=False)
+        status = 200
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"order": order, "placed_at": local_time(tenant, order.created_at)} for order in page]
     context = {"portal": "hq", "form": form, "page": page, "rows": rows}
@@ -79,9 +79,9 @@ def routing_rows(order: Order, stores: dict[int, Store]) -> list[RoutingRow]:
     return rows
 
 
-def _render_order(
-    request: SignedInPortalRequest, order: Order, *, error: AppError | None = None, data: Any = None
-) -> HttpResponse:
+def _order_extra(request: SignedInPortalRequest, order: Order, data: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What HQ's order page adds: the routing record with the stores' names, the stores that
+    declined, the accept deadline, and the form assigning an unroutable order to a store."""
     tenant = request.tenant
     record = order.routing or {}
     named = {c.get("store") for c in record.get("candidates", [])} | set(order.declined_store_ids)
@@ -91,30 +91,22 @@ def _render_order(
         choices = selectors.list_order_stores(tenant=tenant, active_only=True)
         posted = data if data is not None and data.get("action") == "assign" else None
         assign_form = AssignForm(posted, stores=choices, prefix=f"o{order.pk}")
-    context = {
-        "portal": "hq",
-        "order": order,
-        "placed_at": local_time(tenant, order.created_at),
+    return {
         "accept_by": local_time(tenant, order.accept_by),
         "routing_reason": str(RULE_LABELS.get(record.get("reason", ""), record.get("reason", ""))),
         "routing_rows": routing_rows(order, stores),
         "declined": [stores[pk] for pk in order.declined_store_ids if pk in stores],
-        "timeline": timeline(tenant, selectors.list_order_events(tenant=tenant, order=order)),
         "assign_form": assign_form,
-        "error": error,
-        "action_url": "hq-order-action",
-        **action_panel(request.actor, order, data),
     }
-    status = error.status_code if error is not None else 200
-    return render(request, "hq/orders/detail.html", context, status=status)
 
 
 @portal_page(*HQ)
 def hq_order_detail(request: SignedInPortalRequest, order_id: int) -> HttpResponse:
-    """One order: its lines, where it is, its routing record (every store considered, its distance,
-    why it was excluded, the rule that chose), its audit trail, and HQ's actions on it."""
+    """One order: its customer, a delivery's recipient and address or a pick-up code, its lines,
+    where it is, its routing record (every store considered, its distance, why it was excluded,
+    the rule that chose), its audit trail, and HQ's actions on it."""
     order = selectors.get_order(tenant=request.tenant, actor=request.actor, order_id=order_id)
-    return _render_order(request, order)
+    return order_page(request, order, portal="hq", extra=_order_extra)
 
 
 hq_order_detail.resource_model = Order  # type: ignore[attr-defined]
@@ -122,10 +114,7 @@ hq_order_detail.resource_model = Order  # type: ignore[attr-defined]
 
 def _action_refused(request: SignedInPortalRequest, error: AppError, order_id: int) -> HttpResponse:
     """The order's page again, with why, its forms keeping what was typed."""
-    if isinstance(error, NotFound):
-        return error_page(request, error)
-    order = selectors.get_order(tenant=request.tenant, actor=request.actor, order_id=order_id)
-    return _render_order(request, order, error=error, data=request.POST)
+    return refused_order_page(request, error, order_id, portal="hq", extra=_order_extra)
 
 
 @portal_page(*HQ, on_error=_action_refused)
@@ -148,7 +137,7 @@ def _unroutable_page(
 ) -> HttpResponse:
     tenant = request.tenant
     stores = selectors.list_order_stores(tenant=tenant, active_only=True)
-    orders = selectors.list_orders(tenant=tenant, actor=request.actor, filters={"status": OrderStatus.UNROUTABLE})
+    orders = selectors.list_unroutable_orders(tenant=tenant, actor=request.actor)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {

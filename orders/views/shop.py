@@ -158,6 +158,7 @@ def shop_checkout(request: PortalRequest) -> HttpResponse:
         location=form.location(),
         chosen_store_id=chosen_id,
         slot=form.slot(),
+        delivery=form.delivery(),
         guide_code=values.get("guide_code", ""),
         channel=Channel.O2O,
     )
@@ -175,18 +176,24 @@ def _as_consumer(request: PortalRequest) -> Actor:
 
 
 def _shop_order(request: PortalRequest, order_id: int) -> Order | None:
-    """The order if this browser placed it or it is the signed-in consumer's own; None when the
-    visitor should sign in first; NotFound when it is not theirs (or not this brand's)."""
+    """The order if this browser placed it or it is the signed-in consumer's own, with what they
+    read of it (`selectors.as_seen_by`: its delivery and pick-up code, the rule and its store's
+    routing entry only); None when the visitor should sign in first; NotFound when it is not
+    theirs (or not this brand's)."""
+    consumer = _as_consumer(request)
     if order_id in request.session.get(PLACED_KEY, []):
-        return selectors.order_details(tenant=request.tenant, order_id=order_id)
+        order = selectors.order_details(tenant=request.tenant, order_id=order_id)
+        return selectors.as_seen_by(consumer, [order], placed_by_reader=True)[0]
     if not request.user.is_authenticated:
         return None
-    return selectors.get_order(tenant=request.tenant, actor=_as_consumer(request), order_id=order_id)
+    order = selectors.get_order(tenant=request.tenant, actor=consumer, order_id=order_id)
+    return selectors.as_seen_by(consumer, [order])[0]
 
 
 def _render_order(request: PortalRequest, order: Order, *, error: AppError | None = None) -> HttpResponse:
     tenant = request.tenant
     consumer = _as_consumer(request)
+    # the cancel button exactly when the service would let the consumer cancel (until accepted)
     may_cancel = order.status in CONSUMER_CANCELLABLE and policies.can_cancel_order(consumer, order)
     context = {
         "portal": "shop",
@@ -221,7 +228,7 @@ shop_order_detail.resource_model = Order  # type: ignore[attr-defined]
 @portal_page(Role.CONSUMER)
 def shop_order_list(request: SignedInPortalRequest) -> HttpResponse:
     """The signed-in consumer's own orders, newest first (as a consumer, whatever other roles)."""
-    orders = selectors.list_orders(tenant=request.tenant, actor=_as_consumer(request), filters={})
+    orders = selectors.list_orders(tenant=request.tenant, actor=_as_consumer(request), filters={}, details=False)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"order": order, "placed_at": local_time(request.tenant, order.created_at)} for order in page]
     return render(request, "shop/orders/list.html", {"portal": "shop", "page": page, "rows": rows})
@@ -231,14 +238,15 @@ def _cancel_refused(request: SignedInPortalRequest, error: AppError, order_id: i
     """The order's page again, with why (409: the store has accepted it already)."""
     if isinstance(error, NotFound):
         return error_page(request, error)
-    order = selectors.get_order(tenant=request.tenant, actor=_as_consumer(request), order_id=order_id)
+    order = _shop_order(request, order_id)
+    assert order is not None  # the cancel page is for signed-in consumers
     return _render_order(request, order, error=error)
 
 
 @portal_page(Role.CONSUMER, on_error=_cancel_refused)
 def shop_order_cancel(request: SignedInPortalRequest, order_id: int) -> HttpResponse:
     """POST: the consumer cancels their own order (`reason` optional), then back to its page. Too
-    late (the store has it ready) is a 409 shown there, with nothing changed."""
+    late (the store has accepted it) is a 409 shown there, with nothing changed."""
     actor = _as_consumer(request)
     order = selectors.get_order(tenant=request.tenant, actor=actor, order_id=order_id, details=False)
     if request.method != "POST":

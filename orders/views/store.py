@@ -1,7 +1,8 @@
 """The store dashboard's order pages: the queue of the store's open orders with the time left to
 accept each (re-rendered by htmx every few seconds), one order of the store, and the store's
 actions on an order (accept, reject with a reason, ready, complete, cancel; refund for the
-manager), each allowed by `orders.policies` exactly as through the API."""
+manager), each allowed by `orders.policies` exactly as through the API. Each order shows its
+customer (the phone masked), a delivery's recipient and address, a pick-up order's code."""
 
 from __future__ import annotations
 
@@ -20,7 +21,16 @@ from o2o.tenancy.request import SignedInPortalRequest
 from orders import policies, selectors
 from orders.choices import OrderStatus
 from orders.models import Order
-from orders.views.common import action_panel, countdown, local_time, now, perform, timeline
+from orders.views.common import (
+    CustomerView,
+    countdown,
+    customer_view,
+    local_time,
+    now,
+    order_page,
+    perform,
+    refused_order_page,
+)
 from stores.policies import staff_post
 
 QUEUE_POLL_SECONDS = 5
@@ -29,9 +39,10 @@ STORE_ROLES = (Role.STORE_MANAGER, Role.GUIDE)
 
 @dataclass(frozen=True)
 class QueueRow:
-    order: Order
+    order: Order  # with what the reader may read of it (`selectors.as_seen_by`)
     placed_at: str
     actions: frozenset[str]  # what the reader may do to it (`orders.policies`)
+    customer: CustomerView
     countdown: str = ""
     urgent: bool = False
     overdue: bool = False
@@ -47,12 +58,14 @@ def _queue_context(request: SignedInPortalRequest) -> dict[str, Any]:
         return context
     at = now()
     incoming, in_progress = [], []
-    for order in selectors.list_store_queue(tenant=tenant, actor=actor, store_id=post.store_id):
+    queue = selectors.list_store_queue(tenant=tenant, actor=actor, store_id=post.store_id)
+    for order in selectors.as_seen_by(actor, queue):
         placed_at, actions = local_time(tenant, order.created_at), policies.allowed_actions(actor, order)
+        customer = customer_view(order, masked=not actor.is_hq)
         if order.status == OrderStatus.ROUTED:
-            incoming.append(QueueRow(order, placed_at, actions, *countdown(order.accept_by, at)))
+            incoming.append(QueueRow(order, placed_at, actions, customer, *countdown(order.accept_by, at)))
         else:
-            in_progress.append(QueueRow(order, placed_at, actions))
+            in_progress.append(QueueRow(order, placed_at, actions, customer))
     incoming.sort(key=lambda row: (row.order.accept_by or at, row.order.pk))
     in_progress.sort(key=lambda row: (row.order.status != OrderStatus.READY, row.order.created_at, row.order.pk))
     context |= {
@@ -86,28 +99,12 @@ def store_order_queue(request: SignedInPortalRequest) -> HttpResponse:
     return _render_queue(request)
 
 
-def _render_order(
-    request: SignedInPortalRequest, order: Order, *, error: AppError | None = None, data: Any = None
-) -> HttpResponse:
-    tenant = request.tenant
-    context = {
-        "portal": "store",
-        "order": order,
-        "placed_at": local_time(tenant, order.created_at),
-        "timeline": timeline(tenant, selectors.list_order_events(tenant=tenant, order=order)),
-        "error": error,
-        "action_url": "store-order-action",
-        **action_panel(request.actor, order, data),
-    }
-    status = error.status_code if error is not None else 200
-    return render(request, "store/orders/detail.html", context, status=status)
-
-
 @portal_page(*STORE_ROLES)
 def store_order_detail(request: SignedInPortalRequest, order_id: int) -> HttpResponse:
-    """One order of the store: its lines, its audit trail and the actions the reader may take."""
+    """One order of the store: its customer, a delivery's recipient and address or a pick-up
+    code, its lines, its audit trail and the actions the reader may take."""
     order = selectors.get_order(tenant=request.tenant, actor=request.actor, order_id=order_id)
-    return _render_order(request, order)
+    return order_page(request, order, portal="store")
 
 
 store_order_detail.resource_model = Order  # type: ignore[attr-defined]
@@ -117,8 +114,7 @@ def _action_refused(request: SignedInPortalRequest, error: AppError, order_id: i
     """The page the refused action came from, with why: the order's page (its forms keeping what
     was typed), else the queue."""
     if request.POST.get("page") == "detail" and not isinstance(error, NotFound):
-        order = selectors.get_order(tenant=request.tenant, actor=request.actor, order_id=order_id)
-        return _render_order(request, order, error=error, data=request.POST)
+        return refused_order_page(request, error, order_id, portal="store")
     return _render_queue(request, error=error)
 
 
@@ -127,7 +123,8 @@ def store_order_action(request: SignedInPortalRequest, order_id: int) -> HttpRes
     """POST `action` (accept, reject with `reason`, ready, complete, cancel with `reason`, refund
     with `qty_<line id>`) on an order of the store; then back to the page it came from (`page`:
     the queue, or `detail` for the order's page). A refusal is shown there with its status, and
-    nothing changed: 403 (the policy), 404 (not the store's order), 409 (its status), 400."""
+    nothing changed: 403 (the policy), 404 (not the store's order), 409 (its status), 400 (a
+    missing reason, a pick-up code that is not the order's)."""
     order = selectors.get_order(tenant=request.tenant, actor=request.actor, order_id=order_id, details=False)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -1,5 +1,7 @@
-"""A real browser: a consumer checks out a pick-up order, the store's manager accepts it from the
-queue (htmx), and the consumer's tracking page shows it accepted."""
+"""A real browser: a consumer checks out a pick-up order (its code on the confirmation and on the
+store's queue), the store's manager accepts it from the queue (htmx), and the consumer's tracking
+page shows it accepted; a delivery asks for the recipient and address only once delivery is chosen,
+and the store's queue shows them."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from orders.models import Order
 from orders.routing import Location
 from orders.views import QUEUE_POLL_SECONDS
 from stores import services as store_services
-from tests.e2e.conftest import TIMEOUT_MS, login
+from tests.e2e.conftest import TIMEOUT_MS, brand_url, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -122,13 +124,15 @@ def test_a_consumer_checks_out_for_pickup_and_sees_the_store_accept_it(pages, li
     shopper.screenshot(path=SCREENSHOTS.format("1-checkout"), full_page=True)
     shopper.get_by_test_id("place-order").click()
 
-    # then the confirmation shows the order's number, its store, its total and that it was routed
+    # then the confirmation shows the order's number, its store, its total, that it was routed,
+    # and the pick-up code to show at the store
     expect(shopper.get_by_test_id("order-status")).to_have_text("Routed")
     with tenant_scope(tenant):
         order = Order.objects.get()
     expect(shopper.get_by_test_id("order-number")).to_have_text(order.number)
     expect(shopper.get_by_test_id("order-store")).to_contain_text("People's Square")
     expect(shopper.get_by_test_id("order-total")).to_have_text("398.00")
+    expect(shopper.get_by_test_id("pickup-code")).to_have_text(order.pickup_code)
     shopper.screenshot(path=SCREENSHOTS.format("2-confirmation"), full_page=True)
 
     # when the store's manager logs in, opens the queue and accepts the order
@@ -138,6 +142,9 @@ def test_a_consumer_checks_out_for_pickup_and_sees_the_store_accept_it(pages, li
     expect(incoming).to_have_count(1)
     expect(incoming).to_contain_text(order.number)
     expect(incoming.get_by_test_id("countdown")).to_contain_text("left")
+    expect(incoming.get_by_test_id("customer-name")).to_have_text("张伟")
+    expect(incoming.get_by_test_id("customer-phone")).to_have_text("138****8000")
+    expect(incoming.get_by_test_id("pickup-code")).to_have_text(order.pickup_code)
     manager.screenshot(path=SCREENSHOTS.format("3-queue"), full_page=True)
     incoming.get_by_test_id("accept").click()
 
@@ -191,3 +198,50 @@ def test_a_queue_refresh_during_a_slow_accept_does_not_swallow_its_answer(pages,
             f"Order {order.number} accepted", timeout=(QUEUE_POLL_SECONDS + 2) * 1000 + TIMEOUT_MS
         )
     expect(manager.get_by_test_id("progress-order")).to_contain_text(order.number)
+
+
+def test_a_delivery_asks_for_the_recipient_once_chosen_and_the_store_reads_them(pages, live_server, make_tenant):
+    # given a brand with a lamp, a store near the square that delivers, and its manager
+    tenant, lamp = lumen_with_a_lamp(make_tenant)
+    store = open_store(tenant, "SH-1", "People's Square", PEOPLES_SQUARE["longitude"] + 0.0105, {lamp: 5})
+    make_manager(tenant, store)
+    shopper, manager = pages["consumer"], pages["manager"]
+
+    # when a visitor opens the brand's checkout: pick-up is chosen, no delivery fields
+    shopper.goto(brand_url(live_server, "lumen", "/shop/checkout/"))
+    expect(shopper.get_by_test_id("page-title")).to_have_text("Order online")
+    delivery_fields = shopper.get_by_test_id("delivery-fields")
+    expect(delivery_fields).to_be_hidden()
+    # and they choose delivery, the lamp and their location
+    shopper.get_by_label("Delivery from a store").check()
+    expect(delivery_fields).to_be_visible()
+    shopper.get_by_label("Reader desk lamp").fill("1")
+    shopper.get_by_label("Reader desk lamp").dispatch_event("change")
+    shopper.get_by_role("button", name="Use my location").click()
+    expect(shopper.get_by_test_id("store-name")).to_have_text(["People's Square"])
+    # and place it without an address: refused, what was typed kept
+    shopper.get_by_label("Recipient", exact=True).fill("王芳")
+    shopper.get_by_label("Recipient's mobile phone").fill("13912345678")
+    shopper.get_by_label("Your name").fill("李娜")
+    shopper.get_by_label("Your mobile phone").fill("13900001111")
+    shopper.get_by_test_id("place-order").click()
+    expect(shopper.get_by_text("Give the delivery address.")).to_be_visible()
+    expect(shopper.get_by_label("Recipient", exact=True)).to_have_value("王芳")
+    expect(delivery_fields).to_be_visible()
+    shopper.get_by_label("Delivery address").fill("上海市黄浦区南京东路 100 号 1201 室")
+    shopper.get_by_test_id("place-order").click()
+
+    # then the confirmation shows where it goes
+    expect(shopper.get_by_test_id("order-status")).to_have_text("Routed")
+    expect(shopper.get_by_test_id("recipient")).to_have_text("王芳")
+    expect(shopper.get_by_test_id("address")).to_have_text("上海市黄浦区南京东路 100 号 1201 室")
+    shopper.screenshot(path=SCREENSHOTS.format("6-delivery"), full_page=True)
+
+    # and the store's queue shows the customer, the recipient, their phone and the address
+    login(manager, "sh1-manager", "pw-secret-42")
+    manager.goto("/store/orders/")
+    incoming = manager.get_by_test_id("incoming-order")
+    expect(incoming.get_by_test_id("customer-name")).to_have_text("李娜")
+    expect(incoming.get_by_test_id("customer-phone")).to_have_text("139****1111")
+    expect(incoming.get_by_test_id("recipient-phone")).to_have_text("+8613912345678")
+    expect(incoming.get_by_test_id("address")).to_have_text("上海市黄浦区南京东路 100 号 1201 室")

@@ -37,6 +37,12 @@ from tests.stores.factories import make_sku, make_store
 
 HOME: dict[str, Any] = {"lat": 31.2304, "lng": 121.4737, "district": "310101"}
 CONSUMER_PHONE = "+8613800138000"
+# who receives a delivery to HOME, as the API takes it
+DELIVERY: dict[str, str] = {
+    "recipient": "王芳",
+    "phone": "13912345678",
+    "address": "上海市黄浦区南京东路 100 号 1201 室",
+}
 
 
 def km_east(km: float) -> float:
@@ -118,12 +124,15 @@ def regional_price(brand: Brand, sku: Sku, region: str, price: str) -> None:
 
 
 def body(brand: Brand, *lines: tuple[Sku, int], fulfilment: str = "delivery", **extra: Any) -> dict[str, Any]:
-    """A checkout body for `lines` delivered to HOME (unless `location` is given)."""
+    """A checkout body for `lines` delivered to HOME (unless `location` is given), to DELIVERY's
+    recipient (unless `delivery` is given)."""
     values: dict[str, Any] = {
         "fulfilment": fulfilment,
         "lines": [{"sku": sku.pk, "quantity": quantity} for sku, quantity in lines],
         "location": HOME,
     }
+    if fulfilment == "delivery":
+        values["delivery"] = DELIVERY
     values.update(extra)
     return values
 
@@ -155,7 +164,9 @@ def place(
     fulfilment: str = "pickup",
     channel: str = Channel.O2O,
 ) -> Order:
-    """An order of the brand's consumer, placed with the real service at `at`."""
+    """An order of the brand's consumer, placed with the real service at `at` (a delivery to
+    DELIVERY's recipient)."""
+    delivery = services.DeliveryInput(**DELIVERY) if fulfilment == "delivery" else None
     with tenant_scope(brand.tenant), clock(at):
         return services.place_order(
             tenant=brand.tenant,
@@ -165,6 +176,7 @@ def place(
             location=AT_HOME,
             chosen_store=store,
             slot=None,
+            delivery=delivery,
             channel=channel,
             by=brand.consumer,
         )

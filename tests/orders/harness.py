@@ -68,7 +68,7 @@ FOREIGN_WRITES = {
 NO_FOREIGN_REFERENCES = {
     "order-accept": "no body",
     "order-ready": "no body",
-    "order-complete": "no body",
+    "order-complete": "a pick-up code only",
     "order-reject": "a reason only",
     "order-cancel": "a reason only",
 }

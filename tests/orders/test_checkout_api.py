@@ -40,7 +40,7 @@ def test_the_nearest_store_serves_when_no_other_rule_applies(brand, shopper):
         (brand.lamp.pk, 2, "199.00", "398.00")
     ]
     assert order["routing"]["reason"] == "nearest"
-    assert [c["store"] for c in order["routing"]["candidates"]] == [near.pk, far.pk]
+    assert [c["store"] for c in order["routing"]["candidates"]] == [near.pk]  # the consumer reads its store's
     assert order["routing"]["candidates"][0]["distance_km"] == pytest.approx(1.0, abs=0.01)
     assert order["booking"] is None
     assert re.fullmatch(r"\d{6}-[0-9A-HJKMNP-TV-Z]{6}", order["number"])
@@ -48,7 +48,7 @@ def test_the_nearest_store_serves_when_no_other_rule_applies(brand, shopper):
     assert brand.stock(far, brand.lamp) == (5, 0)
 
 
-def test_a_franchise_territory_beats_a_nearer_direct_store(brand, shopper):
+def test_a_franchise_territory_beats_a_nearer_direct_store(api, brand, shopper, hq_admin):
     # given a direct store next door and a franchise store 4 km away whose territory holds HOME's district
     direct = brand.store("DIRECT", km=0.5, stock={brand.lamp: 5})
     franchise = brand.store("FRAN", km=4.0, kind="franchise", territory=["310101"], stock={brand.lamp: 5})
@@ -57,7 +57,9 @@ def test_a_franchise_territory_beats_a_nearer_direct_store(brand, shopper):
     # then the franchisee gets the sale, and the routing record says why
     assert response.status_code == 201, response.content
     assert (response.json()["store"], response.json()["routing"]["reason"]) == (franchise.pk, "territory")
-    assert _candidates(response) == {direct.pk: (None, ""), franchise.pk: (None, "")}
+    assert _candidates(response) == {franchise.pk: (None, "")}
+    detail = api(hq_admin, brand.tenant).get(f"/api/v1/orders/{response.json()['id']}/")
+    assert _candidates(detail) == {direct.pk: (None, ""), franchise.pk: (None, "")}
     assert brand.stock(franchise, brand.lamp) == (5, 1)
     assert brand.stock(direct, brand.lamp) == (5, 0)
 
@@ -146,18 +148,24 @@ def test_an_expired_binding_does_not_route_but_a_guide_code_does(brand, shopper)
     assert (order["store"], order["routing"]["reason"], order["guide_code"]) == (coded.pk, "bound_guide", code)
 
 
-def test_no_candidate_is_a_422_unroutable_with_the_routing_record_and_nothing_written(brand, shopper):
+def test_no_candidate_is_a_422_unroutable_with_the_routing_record_and_nothing_written(api, brand, shopper, hq_admin):
     # given one store out of stock and one out of reach (radius 5 km, 8 km away)
     empty = brand.store("EMPTY", km=1.0, stock={brand.lamp: 0})
     remote = brand.store("REMOTE", km=8.0, stock={brand.lamp: 5})
-    # when the consumer orders for delivery
+    # when the consumer orders for delivery, then HQ for a customer by phone
     response = shopper.post("/api/v1/orders/", body(brand, (brand.lamp, 1)), format="json")
-    # then 422 unroutable, every store with why it was excluded, and no order
+    by_hq = api(hq_admin, brand.tenant).post(
+        "/api/v1/orders/", body(brand, (brand.lamp, 1), name="李娜", phone="13912345678"), format="json"
+    )
+    # then 422 unroutable: the consumer reads why by the count of each exclusion, never another
+    # store's stock; HQ reads every store with why it was excluded; and no order
     assert response.status_code == 422, response.content
     error = response.json()
     assert error["code"] == "unroutable"
-    assert error["routing"]["reason"] == "unroutable"
-    assert {c["store"]: c["excluded"] for c in error["routing"]["candidates"]} == {
+    assert error["detail"] == "No store can serve this order (Not enough stock: 1; Customer out of reach: 1)."
+    assert error["routing"] == {"reason": "unroutable", "store": None, "candidates": []}
+    assert by_hq.status_code == 422
+    assert {c["store"]: c["excluded"] for c in by_hq.json()["routing"]["candidates"]} == {
         empty.pk: "no_stock",
         remote.pk: "out_of_reach",
     }
@@ -362,27 +370,36 @@ def test_a_422_speaks_the_callers_language(brand, shopper):
     assert brand.orders() == 0
 
 
-def test_why_a_chosen_store_cannot_serve_is_said_in_the_callers_language(brand, shopper):
+def test_why_a_chosen_store_cannot_serve_is_said_in_the_callers_language(api, brand, shopper, hq_admin):
     # given the chosen store has no bulbs, and a store farther away that has them but is out of reach
     chosen = brand.store("CHOSEN", km=0.5, stock={brand.lamp: 5, brand.bulb: 0})
     brand.store("REMOTE", km=8.0, stock={brand.lamp: 5, brand.bulb: 5})
     order = body(brand, (brand.lamp, 1), (brand.bulb, 3), store=chosen.pk)
     # when a Chinese-speaking consumer insists on the chosen store
     response = shopper.post("/api/v1/orders/", order, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
-    # then the 422 says why in Chinese, down to each store of the routing record
+    # then the 422 says why in Chinese, with the chosen store's entry of the routing record alone
     assert response.status_code == 422
     error = response.json()
     assert (error["detail"], error["why"]) == ("所选门店无法承接此订单：BULB-2 库存不足。", "BULB-2 库存不足")
     assert [(c["code"], c["excluded"], c["detail"]) for c in error["routing"]["candidates"]] == [
         ("CHOSEN", "no_stock", "BULB-2 库存不足"),
+    ]
+    # and an English speaker reads it in English; HQ (ordering for a customer) reads every store
+    response = shopper.post("/api/v1/orders/", order, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert (response.json()["why"], response.json()["routing"]["candidates"][0]["detail"]) == (
+        "no stock of BULB-2",
+        "no stock of BULB-2",
+    )
+    by_hq = api(hq_admin, brand.tenant).post(
+        "/api/v1/orders/",
+        {**order, "name": "李娜", "phone": "13912345678"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert [(c["code"], c["excluded"], c["detail"]) for c in by_hq.json()["routing"]["candidates"]] == [
+        ("CHOSEN", "no_stock", "BULB-2 库存不足"),
         ("REMOTE", "out_of_reach", "顾客不在门店的服务范围内"),
     ]
-    # and an English speaker reads it in English
-    response = shopper.post("/api/v1/orders/", order, format="json", HTTP_ACCEPT_LANGUAGE="en")
-    assert (response.json()["why"], response.json()["routing"]["candidates"][1]["detail"]) == (
-        "no stock of BULB-2",
-        "the customer is outside the store's service area",
-    )
     assert brand.orders() == 0
 
 
@@ -396,7 +413,7 @@ def test_the_routing_record_is_kept_in_english_and_read_in_the_readers_language(
     )
     assert response.status_code == 201, response.content
     assert response.json()["store"] == served.pk
-    assert [c["detail"] for c in response.json()["routing"]["candidates"]] == ["BULB-2 库存不足", "门店不提供配送", ""]
+    assert [c["detail"] for c in response.json()["routing"]["candidates"]] == [""]  # its store's entry alone
     # then the order keeps the record in English, whoever placed it
     record = brand.order(response.json()["id"]).routing
     assert [(c["code"], c["detail"]) for c in record["candidates"]] == [
@@ -404,7 +421,7 @@ def test_the_routing_record_is_kept_in_english_and_read_in_the_readers_language(
         ("PICKUP", "the store does not offer delivery"),
         ("SERVED", ""),
     ]
-    # and HQ reads it in English
+    # and HQ reads it in English, and in Chinese
     hq = api(hq_admin, brand.tenant)
     detail = hq.get(f"/api/v1/orders/{response.json()['id']}/", HTTP_ACCEPT_LANGUAGE="en").json()
     assert [c["detail"] for c in detail["routing"]["candidates"]] == [
@@ -412,9 +429,11 @@ def test_the_routing_record_is_kept_in_english_and_read_in_the_readers_language(
         "the store does not offer delivery",
         "",
     ]
+    detail = hq.get(f"/api/v1/orders/{response.json()['id']}/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert [c["detail"] for c in detail["routing"]["candidates"]] == ["BULB-2 库存不足", "门店不提供配送", ""]
 
 
-def test_a_routing_record_written_before_details_were_translatable_reads_as_written(brand, shopper):
+def test_a_routing_record_written_before_details_were_translatable_reads_as_written(api, brand, shopper, hq_admin):
     # given an order whose record holds only the English detail (as orders placed before it kept)
     brand.store("EMPTY", km=0.5, stock={brand.lamp: 0})
     brand.store("SERVED", km=2.0, stock={brand.lamp: 5})
@@ -425,7 +444,7 @@ def test_a_routing_record_written_before_details_were_translatable_reads_as_writ
             candidate.pop("detail_code", None)
             candidate.pop("detail_arg", None)
         order.save(update_fields=["routing"])
-    # when it is read in Chinese
-    response = shopper.get(f"/api/v1/orders/{placed['id']}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # when HQ reads it in Chinese
+    response = api(hq_admin, brand.tenant).get(f"/api/v1/orders/{placed['id']}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     # then the detail is the English text it kept
     assert [c["detail"] for c in response.json()["routing"]["candidates"]] == ["no stock of LAMP-1", ""]

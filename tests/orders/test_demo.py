@@ -4,6 +4,7 @@ services with the earlier seeders' catalog, members and stock; seeding twice add
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections import Counter
 from typing import cast
@@ -79,9 +80,16 @@ def test_the_demo_has_a_month_of_orders_in_every_status_for_each_brand(demo_bran
         # routed ones still have time to be accepted; the stock held is exactly what open orders hold
         assert all(cast(dt.datetime, o.accept_by) > now for o in orders if o.status == OrderStatus.ROUTED)
         assert reserved == open_quantities
-        # fulfilments and channels mixed
+        # fulfilments and channels mixed; each delivery to a Chinese recipient at a Chinese address
+        # with a mobile, each pick-up with its code
         assert {o.fulfilment for o in orders} == set(Fulfilment.values)
         assert {o.channel for o in orders} == set(Channel.values)
+        deliveries = [o for o in orders if o.fulfilment == Fulfilment.DELIVERY]
+        assert deliveries, tenant.slug
+        assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,3}", o.recipient) for o in deliveries), deliveries
+        assert all(re.fullmatch(r"\+861\d{10}", o.recipient_phone) for o in deliveries)
+        assert all(re.match(r"(上海市|北京市|浙江省杭州市)\w+区.+号.+室$", o.address) for o in deliveries)
+        assert all(re.fullmatch(r"\d{6}", o.pickup_code) for o in orders if o.fulfilment == Fulfilment.PICKUP)
     assert seconds < 60  # about 10 s on a quiet machine for both brands, everything seeded
 
 

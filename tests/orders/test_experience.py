@@ -118,16 +118,17 @@ def test_a_slot_that_is_not_one_is_a_400_naming_slot(brand, shopper, fitting):
     assert (brand.orders(), _bookings(brand), brand.stock(store, brand.lamp)) == (0, [], (5, 0))
 
 
-def test_without_a_chosen_store_the_nearest_store_offering_the_service_serves(brand, shopper, fitting):
+def test_without_a_chosen_store_the_nearest_store_offering_the_service_serves(api, brand, shopper, fitting, hq_admin):
     # given a nearer showroom that does not offer fittings
     plain = showroom(brand, "PLAIN", 1.0, None)
     fitted = showroom(brand, "FITTED", 3.0, fitting)
     # when the consumer orders a fitting visit without choosing a store
     response = shopper.post("/api/v1/orders/", experience(brand, fitting, (brand.lamp, 1)), format="json")
-    # then the store that offers it serves; the other is excluded saying why
+    # then the store that offers it serves; HQ reads the other excluded, saying why
     assert response.status_code == 201, response.content
     assert (response.json()["store"], response.json()["routing"]["reason"]) == (fitted.pk, "nearest")
-    assert {c["store"]: (c["excluded"], c["detail"]) for c in response.json()["routing"]["candidates"]} == {
+    record = api(hq_admin, brand.tenant).get(f"/api/v1/orders/{response.json()['id']}/").json()["routing"]
+    assert {c["store"]: (c["excluded"], c["detail"]) for c in record["candidates"]} == {
         plain.pk: ("no_capability", "the store does not offer Frame fitting"),
         fitted.pk: (None, ""),
     }
@@ -205,7 +206,7 @@ def test_the_check_in_of_an_accepted_experience_order_makes_it_ready(
     # then the order is ready: the customer is in the store trying the items
     assert brand.order(order["id"]).status == "ready"
     with tenant_scope(brand.tenant):
-        assert cast(OrderEvent, Order.objects.get(pk=order["id"]).events.last()).note == "the customer checked in"
+        assert cast(OrderEvent, Order.objects.get(pk=order["id"]).events.last()).reason == "checked_in"
 
 
 def test_a_check_in_before_the_store_accepted_leaves_the_order_routed(

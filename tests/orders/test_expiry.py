@@ -39,7 +39,7 @@ def _state(brand, order_id: int) -> dict:
     with tenant_scope(brand.tenant):
         return {
             "order": Order.objects.filter(pk=order_id).values().get(),
-            "events": list(OrderEvent.objects.filter(order_id=order_id).values_list("to_status", "note", "store_id")),
+            "events": list(OrderEvent.objects.filter(order_id=order_id).values_list("to_status", "reason", "store_id")),
             "stock": snapshot(Stock, brand.tenant),
         }
 
@@ -64,7 +64,7 @@ def test_an_order_not_accepted_in_time_goes_to_the_next_store_with_its_stock_and
     assert (moved.status, moved.store_id, moved.declined_store_ids) == ("routed", far.pk, [near.pk])
     assert moved.accept_by == late + dt.timedelta(minutes=15)
     assert (brand.stock(near, brand.lamp), brand.stock(far, brand.lamp)) == ((5, 0), (5, 2))
-    assert _state(brand, order.pk)["events"][-1] == ("routed", "not accepted in time", near.pk)
+    assert _state(brand, order.pk)["events"][-1] == ("routed", "expired", near.pk)
     # when the same task runs again (a retry, or the sweep got there first)
     before = _state(brand, order.pk)
     _expire(brand, order, near.pk, late + dt.timedelta(seconds=5))

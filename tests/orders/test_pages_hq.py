@@ -19,8 +19,8 @@ from tests.stores.factories import make_store
 pytestmark = pytest.mark.django_db
 
 # Pinned query counts (PostgreSQL, in the test's transaction); none grows with the rows shown.
-LIST_QUERIES = 12
-DETAIL_QUERIES = 13
+LIST_QUERIES = 11  # the rows with their store (no lines: the list does not show them)
+DETAIL_QUERIES = 12  # the customer read with the order
 UNROUTABLE_QUERIES = 12
 ASSIGN_QUERIES = 27  # the order, the stores offered, the policy (no query), the reroute with its lock
 ACTION_QUERIES = 20  # a cancel from the order's page: the stock released, the event recorded

@@ -12,6 +12,8 @@ import re
 from typing import cast
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from bookings.models import Booking
 from o2o.choices import Role
@@ -42,7 +44,7 @@ CHECKOUT_QUERIES = 7  # the empty form: the SKUs and services for sale
 PICKER_QUERIES = 12  # routing's reads, the stores shown, the price book (two, whatever the regions)
 PLACE_QUERIES = 38  # a visitor's whole checkout (a new membership), in the boundary's savepoint
 TRACKING_QUERIES = 9  # the visitor's order (placed in this browser), its lines, its history
-LIST_QUERIES = 11
+LIST_QUERIES = 10  # the rows with their store (no lines: the list does not show them)
 CANCEL_QUERIES = 21
 
 
@@ -276,29 +278,69 @@ def test_the_consumer_cancels_their_order_from_its_page(brand, django_assert_num
     assert text_of(after, "order-status") == ["Cancelled"]
 
 
-def test_too_late_to_cancel_is_shown_on_the_order_page_in_the_readers_language(brand):
-    # given the consumer's order the store has ready
+def too_late(number: str, language: str) -> str:
+    """The 409 of a consumer cancelling an accepted order, in `language` (its Chinese comes with the
+    next translation round: until then the page says it in English)."""
+    with translation.override(language):
+        return _("The store has accepted order %(number)s: only the store or HQ can cancel it now.") % {
+            "number": number
+        }
+
+
+@pytest.mark.parametrize("steps", [["accept_order"], ["accept_order", "mark_ready"]])
+def test_too_late_to_cancel_is_shown_on_the_order_page_in_the_readers_language(brand, steps):
+    # given the consumer's order the store has accepted (and perhaps got ready)
     store = brand.store("A01", stock={brand.lamp: 5})
     manager = brand.staff(store)
     order = place(brand, (brand.lamp, 1), store=store)
-    act(brand, "accept_order", order, by=manager)
-    act(brand, "mark_ready", order, by=manager)
+    for step in steps:
+        act(brand, step, order, by=manager)
     before = snapshot(brand, order)
     client = client_for(brand, brand.consumer)
+    page = client.get(f"/shop/orders/{order.pk}/").content.decode()
 
     # when they try to cancel it (a stale page), in English then in Chinese
     english = client.post(f"/shop/orders/{order.pk}/cancel/", {"reason": "too slow"})
     chinese = client.post(f"/shop/orders/{order.pk}/cancel/", {"reason": "too slow"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
 
-    # then the order's page says it is too late (409), in each language, and nothing changed
+    # then the page offered no cancel; the order's page says only the store or HQ can cancel now
+    # (409), in each language, without the cancel form, and nothing changed
+    assert 'data-testid="cancel-form"' not in page
     assert english.status_code == 409
-    assert text_of(english.content.decode(), "action-error") == [f"Cannot cancel order {order.number}: it is ready."]
-    assert chinese.status_code == 409
-    assert text_of(chinese.content.decode(), "action-error") == [
-        f"订单 {order.number} 当前状态为“备货完成”，无法取消。"
+    assert text_of(english.content.decode(), "action-error") == [
+        f"The store has accepted order {order.number}: only the store or HQ can cancel it now."
     ]
+    assert 'data-testid="cancel-form"' not in english.content.decode()
+    assert chinese.status_code == 409
+    assert text_of(chinese.content.decode(), "action-error") == [too_late(order.number, "zh-hans")]
     assert text_of(english.content.decode(), "order-number") == [order.number]
     assert snapshot(brand, order) == before
+
+
+@pytest.mark.parametrize(
+    ("steps", "offered"),
+    [
+        ([], True),
+        ([("reject_order", {"reason": "no staff"})], True),  # unroutable: no store has it
+        ([("accept_order", {})], False),
+        ([("accept_order", {}), ("mark_ready", {})], False),
+        ([("accept_order", {}), ("complete_order", {})], False),
+        ([("cancel_order", {"as_staff": True})], False),
+    ],
+)
+def test_the_order_page_offers_cancel_exactly_until_the_store_accepts(brand, steps, offered):
+    # given the consumer's order at the only store with lamps, moved on by the store
+    store = brand.store("A01", stock={brand.lamp: 5})
+    manager = brand.staff(store)
+    order = place(brand, (brand.lamp, 1), store=store)
+    for step, kwargs in steps:
+        act(brand, step, order, by=manager, **kwargs)
+
+    # when the consumer opens its page
+    page = client_for(brand, brand.consumer).get(f"/shop/orders/{order.pk}/").content.decode()
+
+    # then the cancel form is there exactly while the consumer may cancel (rules.md 1.8)
+    assert ('data-testid="cancel-form"' in page) is offered, brand.order(order.pk).status
 
 
 def test_another_consumer_cannot_cancel_the_order(brand, make_user):

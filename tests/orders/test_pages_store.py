@@ -202,7 +202,7 @@ def test_rejecting_with_a_reason_sends_the_order_to_the_next_store(brand):
     assert rows(html, "incoming-order") == []
     with tenant_scope(brand.tenant):
         last_event = cast(OrderEvent, OrderEvent.objects.filter(order=order).order_by("pk").last())
-        assert last_event.note == "rejected: shop floor flooded"
+        assert (last_event.reason, last_event.note) == ("rejected", "shop floor flooded")
 
 
 def test_rejecting_without_a_reason_is_refused_and_changes_nothing(brand):

@@ -81,19 +81,23 @@ def test_a_reject_moves_the_order_and_its_reservation_to_the_next_store(api, bra
     response = api(brand.staff(near, Role.GUIDE), brand.tenant).post(
         f"/api/v1/orders/{order['id']}/reject/", {"reason": "no courier today"}, format="json"
     )
-    # then it is routed to FAR, the reservation moved there, and NEAR is excluded as declined
+    # then it is routed to FAR, the reservation moved there, and NEAR is excluded as declined; the
+    # answer no longer shows NEAR the customer's recipient and address, nor the other stores
     assert response.status_code == 200, response.content
     moved = response.json()
     assert (moved["status"], moved["store"], moved["declined_stores"]) == ("routed", far.pk, [near.pk])
-    assert {c["store"]: c["excluded"] for c in moved["routing"]["candidates"]} == {near.pk: "declined", far.pk: None}
+    assert [(c["store"], c["excluded"]) for c in moved["routing"]["candidates"]] == [(far.pk, None)]
+    assert moved["delivery"] is None
     assert (brand.stock(near, brand.lamp), brand.stock(far, brand.lamp)) == ((5, 0), (5, 2))
     with tenant_scope(brand.tenant):
         event = cast(OrderEvent, OrderEvent.objects.filter(order_id=order["id"]).last())
-        assert (event.from_status, event.to_status, event.store_id, event.note) == (
+        assert (event.from_status, event.to_status, event.store_id, event.reason, event.rule, event.note) == (
             "routed",
             "routed",
             near.pk,
-            "rejected: no courier today",
+            "rejected",
+            "nearest",
+            "no courier today",
         )
     # and NEAR's manager no longer sees it; FAR's does
     assert api(brand.staff(near), brand.tenant).get(f"/api/v1/orders/{order['id']}/").status_code == 404
@@ -161,19 +165,25 @@ def test_cancel_by_the_consumer_releases_the_reservation(brand, shopper, two_sto
     assert (brand.stock(near, brand.lamp), brand.stock(near, brand.bulb)) == ((5, 0), (10, 0))
 
 
-def test_a_consumer_cannot_cancel_a_ready_order_but_the_store_can(api, brand, shopper, two_stores):
-    # given an order the store has ready
+@pytest.mark.parametrize("steps", [["accept"], ["accept", "ready"]])
+def test_a_consumer_cannot_cancel_once_the_store_accepted_but_the_store_can(api, brand, shopper, two_stores, steps):
+    # given an order the store has accepted (and perhaps got ready)
     near, _far = two_stores
     manager = api(brand.staff(near), brand.tenant)
     order = _place(brand, shopper, (brand.lamp, 1))
-    manager.post(f"/api/v1/orders/{order['id']}/accept/")
-    manager.post(f"/api/v1/orders/{order['id']}/ready/")
+    for step in steps:
+        assert manager.post(f"/api/v1/orders/{order['id']}/{step}/").status_code == 200
     before = _state(brand, order["id"])
-    # when the consumer cancels: 409 naming the status, nothing changed
+    # when the consumer cancels: 409 saying the store has it, nothing changed
     response = shopper.post(f"/api/v1/orders/{order['id']}/cancel/")
     assert response.status_code == 409
-    assert (response.json()["code"], response.json()["status"]) == ("illegal_transition", "ready")
-    assert "ready" in response.json()["detail"]
+    assert (response.json()["code"], response.json()["status"]) == (
+        "illegal_transition",
+        brand.order(order["id"]).status,
+    )
+    assert response.json()["detail"] == (
+        f"The store has accepted order {order['number']}: only the store or HQ can cancel it now."
+    )
     assert _state(brand, order["id"]) == before
     # when the store cancels: done, and the reservation released
     response = manager.post(f"/api/v1/orders/{order['id']}/cancel/")
