@@ -124,14 +124,18 @@ class Client:
         lines = [
             {"sku": sku, "quantity": rng.randint(1, 3)} for sku in rng.sample(self.brand.sku_ids, rng.randint(1, 3))
         ]
-        return {
-            "fulfilment": "delivery" if rng.random() < 0.2 else "pickup",
+        fulfilment = "delivery" if rng.random() < 0.2 else "pickup"
+        body: dict[str, Any] = {
+            "fulfilment": fulfilment,
             "lines": lines,
             "location": {
                 "lat": round(lat + rng.uniform(-SPREAD_DEG, SPREAD_DEG), 6),
                 "lng": round(lng + rng.uniform(-SPREAD_DEG, SPREAD_DEG), 6),
             },
         }
+        if fulfilment == "delivery":  # a delivery names its recipient (api.md, Orders)
+            body["delivery"] = {"recipient": "王芳", "phone": "13912345678", "address": "南京东路 100 号 1201 室"}
+        return body
 
     def close(self) -> None:
         self.connection.close()

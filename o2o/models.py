@@ -36,7 +36,7 @@ class User(AbstractUser):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save; a new password (set by `set_password`, by the user or an admin) also revokes the
         user's API tokens, as it ends their sessions: a stolen key dies with the old password."""
-        revoke = self._password is not None and not self._state.adding
+        revoke = getattr(self, "_password", None) is not None and not self._state.adding  # set_password's
         super().save(*args, **kwargs)
         if revoke:
             ApiToken.objects.filter(user=self).delete()

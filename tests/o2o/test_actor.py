@@ -184,8 +184,6 @@ def test_a_request_actor_asked_before_the_user_is_known_loads_again_for_the_user
         assert (actor.roles, actor.store_id, actor.membership) == (frozenset(), None, None)
         # when the user is then authenticated, the same actor answers for them
         request.user = user
-        assert (sorted(actor.roles), actor.store_id, actor.membership.pk) == (
-            ["consumer", "guide"],
-            store.pk,
-            member.pk,
-        )
+        membership = actor.membership
+        assert membership is not None
+        assert (sorted(actor.roles), actor.store_id, membership.pk) == (["consumer", "guide"], store.pk, member.pk)
