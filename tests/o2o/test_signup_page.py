@@ -171,10 +171,10 @@ def test_a_signed_in_person_joins_the_brand_with_their_account(tenant, other_ten
 
 # tenant, scope (savepoint, set_config), the page's savepoint, the service's savepoint, phone known?,
 # the user (savepoint, insert, release), the role (get, savepoint, insert, release), the
-# CONSUMER_SIGNED_UP event, release; the sign-in: a new session (exists?, savepoint, insert,
+# CONSUMER_SIGNED_UP event and its delivery, release; the sign-in: a new session (exists?, savepoint, insert,
 # release) and the last login; release, scope (reset, release); the session saved (savepoint,
 # update, release)
-SIGN_UP_QUERIES = 26
+SIGN_UP_QUERIES = 27
 
 
 @pytest.mark.parametrize("others", [0, 20])
