@@ -12,12 +12,9 @@ from catalog.models import Category, Product, RegionalPrice, Sku
 from o2o.choices import Role
 from o2o.tenancy import tenant_scope
 from tests.catalog.snapshots import regional_prices_of
-from tests.e2e.conftest import browser_page, chromium, login
+from tests.e2e.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-__all__ = ["browser_page", "chromium"]  # the real-browser fixtures, used here as in tests/e2e
-
 
 def test_a_bad_cell_is_shown_in_place_and_a_good_one_is_saved(browser_page, live_server, make_tenant, make_user):
     # given a brand's HQ staff and a lamp with two SKUs, the white one at 189.00 in the east
