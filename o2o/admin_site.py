@@ -41,7 +41,7 @@ def redirect_to_login(next_url: str) -> HttpResponse:
 
 def is_hq(request: HttpRequest) -> bool:
     """Whether the request's user works at the HQ of the request's brand."""
-    return getattr(request, "tenant", None) is not None and bool(cast("TenantRequest", request).roles.names & HQ_ROLES)
+    return getattr(request, "tenant", None) is not None and bool(cast("TenantRequest", request).actor.roles & HQ_ROLES)
 
 
 class TenantAdminSite(admin.AdminSite):
@@ -141,7 +141,7 @@ class TenantAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _may_write(self, request: HttpRequest) -> bool:
-        return is_hq(request) and bool(cast("TenantRequest", request).roles.names & self.write_roles)
+        return is_hq(request) and bool(cast("TenantRequest", request).actor.roles & self.write_roles)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_hq(request)
@@ -181,7 +181,7 @@ class TenantInline(admin.TabularInline):
         return (
             not self.read_only
             and is_hq(request)
-            and bool(cast("TenantRequest", request).roles.names & self.write_roles)
+            and bool(cast("TenantRequest", request).actor.roles & self.write_roles)
         )
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:

@@ -148,6 +148,6 @@ class MeApi(TenantApi):
             "username": user.username,
             "name": user.name,
             "tenant": request.tenant.slug,
-            "roles": sorted(request.roles.names),
+            "roles": sorted(request.actor.roles),
         }
         return Response(self.Output(body).data)

@@ -111,7 +111,8 @@ def role_labels(roles: frozenset[str]) -> list[str | Promise]:
 
 def portal(request: TenantRequest) -> dict[str, Any]:
     tenant = getattr(request, "tenant", None)
-    roles = request.roles.names if hasattr(request, "roles") else frozenset()
+    actor = getattr(request, "actor", None)
+    roles = actor.roles if actor is not None else frozenset()
     current = portal_of(request.path)
     sections = section_links(current, roles) if tenant is not None else []
     return {"tenant": tenant, "role_labels": role_labels(roles), "nav": nav_links(roles), "sections": sections}

@@ -162,7 +162,7 @@ def portal_home(request: TenantRequest) -> HttpResponse:
     """After login: the landing page of the user's main role in the current brand."""
     if request.tenant is None:
         return redirect("choose-tenant") if request.user.is_authenticated else redirect("shop-home")
-    return redirect(landing_for(request.roles.names))
+    return redirect(landing_for(request.actor.roles))
 
 
 @portal_page(Role.HQ_ADMIN, Role.HQ_STAFF)

@@ -33,20 +33,9 @@ def tenant_slug_from_request(request: HttpRequest) -> str | None:
     return None
 
 
-class RequestRoles:
-    """The roles of the request's user in the request's tenant, loaded on first use (the actor's)."""
-
-    def __init__(self, actor: RequestActor) -> None:
-        self._actor = actor
-
-    @property
-    def names(self) -> frozenset[str]:
-        return self._actor.roles
-
-
 class TenantMiddleware:
-    """Sets `request.tenant` (or None), `request.actor` (who calls, `o2o.tenancy.actor`) and
-    `request.roles` (the actor's roles); an unknown tenant is a 404.
+    """Sets `request.tenant` (or None) and `request.actor` (who calls, `o2o.tenancy.actor`); an
+    unknown tenant is a 404.
 
     The tenant comes from `X-Tenant`, else the host prefix, else (portal pages only) the brand the
     user picked after logging in. A tenant request runs inside `tenant_scope`, one transaction.
@@ -65,7 +54,6 @@ class TenantMiddleware:
             from_session = slug is not None
         request.tenant = None
         request.actor = RequestActor(request)
-        request.roles = RequestRoles(request.actor)
         if slug is None:
             return self.get_response(request)
         tenant = get_active_tenant(slug=slug)

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
     from o2o.models import Tenant, User
     from o2o.tenancy.actor import Actor
-    from o2o.tenancy.middleware import RequestRoles
 
 
 class TenantRequest(HttpRequest):
@@ -26,7 +25,6 @@ class TenantRequest(HttpRequest):
 
     tenant: Tenant | None
     actor: Actor
-    roles: RequestRoles
     htmx: HtmxDetails
 
 
@@ -68,7 +66,6 @@ class TenantApiRequest(Request):
 
     tenant: Tenant
     actor: Actor
-    roles: RequestRoles
 
 
 class SignedInApiRequest(TenantApiRequest):

@@ -16,6 +16,7 @@ from tests.e2e.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 def test_a_bad_cell_is_shown_in_place_and_a_good_one_is_saved(browser_page, live_server, make_tenant, make_user):
     # given a brand's HQ staff and a lamp with two SKUs, the white one at 189.00 in the east
     tenant = make_tenant("lumen", name="Lumen Lighting")
