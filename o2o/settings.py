@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "members",
     "bookings",
     "orders",
+    "attribution",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AttributionConfig(AppConfig):
+    name = "attribution"
+    verbose_name = _("Attribution")
+
+    def ready(self) -> None:
+        from attribution import handlers  # noqa: F401  registers the handlers of the lower apps' events
