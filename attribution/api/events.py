@@ -52,7 +52,7 @@ class BrandRateThrottle(ScopedRateThrottle):
     """A scoped throttle with one budget per brand (the view's `throttle_scope`), whoever calls."""
 
     def get_rate(self) -> str:
-        return self.THROTTLE_RATES.get(self.scope) or EVENTS_RATE
+        return self.THROTTLE_RATES.get(self.scope or "") or EVENTS_RATE
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         tenant = getattr(request, "tenant", None)
@@ -137,7 +137,7 @@ class EventBatchInput(serializers.Serializer):
 class EventBatchOutput(serializers.Serializer):
     class RejectedOutput(serializers.Serializer):
         index = serializers.IntegerField()
-        errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+        errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]  # the field, not the property
 
     accepted = serializers.IntegerField(help_text="events stored, or stored already (a retried duplicate)")
     rejected = RejectedOutput(many=True)
