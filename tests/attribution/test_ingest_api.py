@@ -218,3 +218,28 @@ def test_a_signed_in_consumer_and_staff_may_post_too(brand, api, make_user, tena
     consumer = make_user(tenant, "consumer")
     assert post(api(consumer, tenant), [event(1)]).status_code == 202
     assert brand.count() == 1
+
+
+WRONG_FORMAT = (
+    "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+)
+
+
+@pytest.mark.parametrize(
+    ("ts", "error"),
+    [
+        ("0001-01-01T00:00:00+14:00", "Datetime value out of range."),
+        (
+            "yesterday",
+            WRONG_FORMAT,
+        ),
+        (
+            1733400000,
+            WRONG_FORMAT,
+        ),
+    ],
+    ids=["year 1", "words", "a number"],
+)
+def test_a_time_out_of_bounds_or_not_iso_is_rejected_never_a_500(brand, device, ts, error):
+    response = post(device, [event(1, ts=ts)])
+    assert response.json() == {"accepted": 0, "rejected": [{"index": 0, "errors": {"ts": [error]}}]}
