@@ -40,7 +40,7 @@ from attribution.services import ingest
 from o2o.api.base import PUBLIC, TenantApi
 from o2o.api.idempotency import idempotent
 from o2o.api.throttling import ScopedRateThrottle
-from o2o.fields import id_field
+from o2o.fields import MAX_ID, id_field
 from o2o.tenancy.request import TenantApiRequest
 from o2o.visitors import VISITOR_ID_MAX_LENGTH
 
@@ -128,6 +128,55 @@ class EventInput(serializers.Serializer):
         return attrs
 
 
+KINDS = frozenset(TouchKind.values)
+
+
+def _plain_text(value: Any, max_length: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= max_length and value == value.strip() and "\x00" not in value
+
+
+def plain_event(item: Any, *, now: dt.datetime, oldest: dt.datetime) -> dict[str, Any] | None:
+    """The values `EventInput` gives an event written plainly and valid in every field (the common
+    case, checked about ten times faster); None for any other, which `EventInput` then checks and
+    names the errors of. Never accepts what `EventInput` refuses (tests/attribution/test_ingest_fast_path.py)."""
+    if not isinstance(item, dict):
+        return None
+    event_id, visitor, kind, ts = item.get("id"), item.get("visitor_id"), item.get("type"), item.get("ts")
+    link, campaign, props = item.get("link", ""), item.get("campaign"), item.get("props", {})
+    if not (_plain_text(visitor, VISITOR_ID_MAX_LENGTH) and isinstance(kind, str) and kind in KINDS):
+        return None
+    if not isinstance(ts, str) or (event_id is not None and not _plain_text(event_id, CLIENT_EVENT_ID_MAX)):
+        return None
+    if link is not None and link != "" and not _plain_text(link, CODE_LENGTH):
+        return None
+    if campaign is not None and not (type(campaign) is int and 1 <= campaign <= MAX_ID):
+        return None
+    if not link and campaign is None:
+        return None
+    if not isinstance(props, dict) or _has_nul(props):
+        return None
+    if len(json.dumps(props, ensure_ascii=False, separators=(",", ":")).encode()) > ingest.MAX_PROPS_BYTES:
+        return None
+    try:
+        at = parse_datetime(ts)
+        if at is None or at.tzinfo is None:
+            return None
+        at = at.astimezone(timezone.get_current_timezone())
+    except (ValueError, OverflowError):
+        return None
+    if not oldest <= at <= now + ingest.MAX_AHEAD:
+        return None
+    return {
+        "id": event_id,
+        "visitor_id": visitor,
+        "type": kind,
+        "ts": at,
+        "link": link,
+        "campaign": campaign,
+        "props": props,
+    }
+
+
 class EventBatchInput(serializers.Serializer):
     """The schema's view of the body (each event is validated on its own, `EventInput`)."""
 
@@ -169,15 +218,18 @@ class EventListApi(TenantApi):
         batch = self.Input(data=request.data)
         batch.is_valid(raise_exception=True)
         now = timezone.now()
-        checker = EventInput(context={"now": now, "oldest": ingest.oldest_accepted(tenant=request.tenant, now=now)})
+        oldest = ingest.oldest_accepted(tenant=request.tenant, now=now)
+        checker = EventInput(context={"now": now, "oldest": oldest})
         events: list[ingest.EventInput] = []
         rejected: list[ingest.Rejection] = []
         for index, item in enumerate(batch.validated_data["events"]):
-            try:
-                values = checker.run_validation(item)
-            except serializers.ValidationError as exc:
-                rejected.append(ingest.Rejection(index=index, errors=_messages(exc.detail)))
-                continue
+            values = plain_event(item, now=now, oldest=oldest)
+            if values is None:
+                try:
+                    values = checker.run_validation(item)
+                except serializers.ValidationError as exc:
+                    rejected.append(ingest.Rejection(index=index, errors=_messages(exc.detail)))
+                    continue
             events.append(
                 ingest.EventInput(
                     index=index,
