@@ -7,4 +7,5 @@ class AttributionConfig(AppConfig):
     verbose_name = _("Attribution")
 
     def ready(self) -> None:
-        from attribution import handlers  # noqa: F401  registers the handlers of the lower apps' events
+        # registers the handlers of the lower apps' events (conversions) and of the kernel's (stitching)
+        from attribution import handlers, handlers_identity  # noqa: F401

@@ -71,6 +71,7 @@ class SignUp:
     phone: str  # E.164
     password: str
     name: str
+    visitor_id: str = ""  # the signing-up browser's visitor cookie (o2o.visitors), for attribution
 
 
 SIGN_UP_NOTICE_SECONDS = 3600
@@ -101,7 +102,7 @@ def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User | None:
             pass
         else:
             grant_role(tenant=tenant, user=user, role=Role.CONSUMER)
-            record_event(tenant=tenant, name=CONSUMER_SIGNED_UP, user_id=user.pk)
+            record_event(tenant=tenant, name=CONSUMER_SIGNED_UP, user_id=user.pk, visitor_id=data.visitor_id)
             return user
     else:
         user.set_password(data.password)  # the same work as a new account's, so timing tells nothing
@@ -119,13 +120,13 @@ def sign_up_consumer(*, tenant: Tenant, data: SignUp) -> User | None:
 
 
 @transaction.atomic
-def join_brand_as_consumer(*, tenant: Tenant, user: User) -> bool:
+def join_brand_as_consumer(*, tenant: Tenant, user: User, visitor_id: str = "") -> bool:
     """A signed-in person becomes a consumer of `tenant` (their membership follows). Returns whether
     they joined now (False: they were a consumer already). Records `CONSUMER_SIGNED_UP` when they join."""
     if TenantRole.objects.filter(tenant=tenant, user=user, role=Role.CONSUMER).exists():
         return False
     grant_role(tenant=tenant, user=user, role=Role.CONSUMER)
-    record_event(tenant=tenant, name=CONSUMER_SIGNED_UP, user_id=user.pk)
+    record_event(tenant=tenant, name=CONSUMER_SIGNED_UP, user_id=user.pk, visitor_id=visitor_id)
     return True
 
 

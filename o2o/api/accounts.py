@@ -23,6 +23,7 @@ from o2o.services import SignUp, join_brand_as_consumer, sign_up_consumer
 from o2o.tenancy.request import SignedInApiRequest, TenantApiRequest
 from o2o.tenancy.selectors import list_tenants_of_user, roles_of
 from o2o.tokens import issue_token
+from o2o.visitors import VISITOR_ID_MAX_LENGTH, visitor_id
 
 
 class BadCredentials(AppError):
@@ -83,6 +84,13 @@ class SignupApi(TenantApi):
         phone = PhoneNumberField(region="CN")
         password = serializers.CharField(max_length=128, min_length=8, trim_whitespace=False)
         name = serializers.CharField(max_length=150)
+        visitor_id = serializers.CharField(
+            max_length=VISITOR_ID_MAX_LENGTH,
+            required=False,
+            allow_blank=True,
+            default="",
+            help_text="the app's visitor id (else the visitor cookie): what it did before counts for the member",
+        )
 
     class Output(serializers.Serializer):
         username = serializers.CharField(help_text="the phone in E.164 form: sign in with it")
@@ -101,7 +109,13 @@ class SignupApi(TenantApi):
     @idempotent
     def _sign_up(self, request: TenantApiRequest, *, phone: str, values: dict[str, Any]) -> Response:
         sign_up_consumer(
-            tenant=request.tenant, data=SignUp(phone=phone, password=values["password"], name=values["name"])
+            tenant=request.tenant,
+            data=SignUp(
+                phone=phone,
+                password=values["password"],
+                name=values["name"],
+                visitor_id=values["visitor_id"] or visitor_id(request._request),
+            ),
         )
         detail = _("Sign in with this phone number and your password.")
         return Response(self.Output({"username": phone, "detail": detail}).data, status=status.HTTP_201_CREATED)
@@ -122,7 +136,9 @@ class JoinApi(TenantApi):
     def post(self, request: TenantApiRequest) -> Response:
         if not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        joined = join_brand_as_consumer(tenant=request.tenant, user=request.user)
+        joined = join_brand_as_consumer(
+            tenant=request.tenant, user=request.user, visitor_id=visitor_id(request._request)
+        )
         roles = sorted(roles_of(tenant=request.tenant, user=request.user))
         body = self.Output({"tenant": request.tenant.slug, "roles": roles}).data
         return Response(body, status=status.HTTP_201_CREATED if joined else status.HTTP_200_OK)

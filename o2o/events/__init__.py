@@ -57,5 +57,6 @@ __all__ = ["CONSUMER_SIGNED_UP", "handles", "record_event"]
 # --- the kernel's own events ------------------------------------------------------------------
 
 CONSUMER_SIGNED_UP = "o2o.consumer_signed_up"
-"""A consumer joined a brand (signed up, or joined with an existing account): {"user_id"}. The
-members app makes them a member."""
+"""A consumer joined a brand (signed up, or joined with an existing account): {"user_id",
+"visitor_id"} (the visitor cookie of the request, "" when none). The members app makes them a
+member; attribution stitches the visitor id to them."""

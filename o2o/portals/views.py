@@ -32,6 +32,7 @@ from o2o.tenancy import tenant_scope
 from o2o.tenancy.middleware import SESSION_TENANT_KEY
 from o2o.tenancy.request import PortalRequest, SignedInPortalRequest, SignedInRequest, TenantRequest
 from o2o.tenancy.selectors import get_active_tenant, list_tenant_roles, list_tenants_of_user
+from o2o.visitors import visitor_id
 
 
 def landing_for(roles: frozenset[str]) -> str:
@@ -110,14 +111,15 @@ def sign_up(request: PortalRequest) -> HttpResponse:
     if request.method != "POST":
         return _sign_up_page(request, SignUpForm())
     if request.user.is_authenticated:
-        join_brand_as_consumer(tenant=request.tenant, user=request.user)
+        join_brand_as_consumer(tenant=request.tenant, user=request.user, visitor_id=visitor_id(request))
         return redirect(MEMBERSHIP_PAGE)
     values = validated(SignUpForm(request.POST))
     phone = values["phone"].as_e164
     if count_sign_up_attempt(request, phone) is not None:
         return lockout_response(request)  # answered, not raised: a rollback would take the count
     user = sign_up_consumer(
-        tenant=request.tenant, data=SignUp(phone=phone, password=values["password"], name=values["name"])
+        tenant=request.tenant,
+        data=SignUp(phone=phone, password=values["password"], name=values["name"], visitor_id=visitor_id(request)),
     )
     if user is not None:
         login(request, user, backend=MODEL_BACKEND)

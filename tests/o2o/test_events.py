@@ -80,12 +80,16 @@ def test_a_failing_handler_never_changes_the_answer_and_its_failure_is_recorded(
         # and the membership's handler did its work, while the failed one's write was rolled back
         assert list(Member.objects.values_list("user_id", "name")) == [(user.pk, "Li Lei")]
     # and the failure is recorded: one attempt, the error's tail, the next attempt in 10 s
-    assert deliveries(tenant) == [("members.membership_on_sign_up", "done", 1), ("tests.crm", "pending", 1)]
+    assert deliveries(tenant) == [
+        ("attribution.stitch_on_sign_up", "done", 1),
+        ("members.membership_on_sign_up", "done", 1),
+        ("tests.crm", "pending", 1),
+    ]
     failed = crm_delivery(tenant)
     assert failed.last_error.endswith("RuntimeError: the CRM is down\n")
     assert "Traceback (most recent call last)" in failed.last_error
     assert failed.next_attempt_at == T0 + dt.timedelta(seconds=10)
-    assert failed.event.payload == {"user_id": user.pk}
+    assert failed.event.payload == {"user_id": user.pk, "visitor_id": ""}
 
 
 @pytest.fixture
@@ -141,8 +145,12 @@ def test_an_hq_admin_replays_a_failed_delivery_from_the_admin(
         )
     # then it was delivered, once, in a fresh round of attempts
     assert replayed.status_code == 302
-    assert crm["calls"] == [(tenant.pk, {"user_id": User.objects.get(username="+8613800138000").pk})]
-    assert deliveries(tenant) == [("members.membership_on_sign_up", "done", 1), ("tests.crm", "done", 1)]
+    assert crm["calls"] == [(tenant.pk, {"user_id": User.objects.get(username="+8613800138000").pk, "visitor_id": ""})]
+    assert deliveries(tenant) == [
+        ("attribution.stitch_on_sign_up", "done", 1),
+        ("members.membership_on_sign_up", "done", 1),
+        ("tests.crm", "done", 1),
+    ]
 
 
 def test_hq_staff_see_failed_deliveries_but_may_not_replay_them(tenant, failed_once, make_user):
@@ -151,7 +159,11 @@ def test_hq_staff_see_failed_deliveries_but_may_not_replay_them(tenant, failed_o
     listed = staff.get("/admin/o2o/delivery/")
     refused = staff.post("/admin/o2o/delivery/", {"action": "replay", "_selected_action": [failed_once.pk]})
     assert (listed.status_code, listed.context["action_form"], refused.status_code) == (200, None, 200)
-    assert deliveries(tenant) == [("members.membership_on_sign_up", "done", 1), ("tests.crm", "pending", 1)]
+    assert deliveries(tenant) == [
+        ("attribution.stitch_on_sign_up", "done", 1),
+        ("members.membership_on_sign_up", "done", 1),
+        ("tests.crm", "pending", 1),
+    ]
 
 
 def test_delivering_the_same_event_twice_changes_nothing(tenant, crm, django_capture_on_commit_callbacks):

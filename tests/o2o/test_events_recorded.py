@@ -56,8 +56,8 @@ def test_signing_up_and_joining_record_consumer_signed_up_once_each(api, tenant,
     api(user, other_tenant).post("/api/v1/auth/join/", format="json")
     api(user, other_tenant).post("/api/v1/auth/join/", format="json")
     # then each brand recorded that consumer's sign-up once (the known phone: nothing)
-    assert recorded(tenant) == [(CONSUMER_SIGNED_UP, {"user_id": user.pk})]
-    assert recorded(other_tenant) == [(CONSUMER_SIGNED_UP, {"user_id": user.pk})]
+    assert recorded(tenant) == [(CONSUMER_SIGNED_UP, {"user_id": user.pk, "visitor_id": ""})]
+    assert recorded(other_tenant) == [(CONSUMER_SIGNED_UP, {"user_id": user.pk, "visitor_id": ""})]
 
 
 def test_a_booking_records_made_checked_in_and_visited_and_a_refusal_nothing(tenant, store, exam, make_staff):

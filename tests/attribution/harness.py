@@ -1,0 +1,7 @@
+"""Attribution's entries of the cross-tenant harness (tests/harness.py), one module per part."""
+
+from __future__ import annotations
+
+from tests.attribution import harness_ingest
+
+NO_FOREIGN_REFERENCES: dict[str, str] = {**harness_ingest.NO_FOREIGN_REFERENCES}
