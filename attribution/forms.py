@@ -57,7 +57,9 @@ class LinkForm(forms.Form):
     guide = forms.TypedChoiceField(label=_("Guide"), coerce=int, required=False, empty_value=None)
     product = forms.TypedChoiceField(label=_("Product"), coerce=int, required=False, empty_value=None)
     service = forms.TypedChoiceField(label=_("Service"), coerce=int, required=False, empty_value=None)
-    label = forms.CharField(label=_("Label"), max_length=LABEL_MAX, required=False, help_text=_("Where it is used: a poster, a post..."))
+    label = forms.CharField(
+        label=_("Label"), max_length=LABEL_MAX, required=False, help_text=_("Where it is used: a poster, a post...")
+    )
 
     def __init__(self, *args: Any, options: dict[str, list[tuple[int, str]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -31,7 +31,9 @@ def _qr(request: TenantRequest, code: str, kind: str) -> HttpResponse:
         link = find_redirect_link(tenant=tenant, code=code)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
-    response = HttpResponse(link_qr(tenant_url=scan_url(tenant, link.code), kind=kind), content_type=CONTENT_TYPES[kind])
+    response = HttpResponse(
+        link_qr(tenant_url=scan_url(tenant, link.code), kind=kind), content_type=CONTENT_TYPES[kind]
+    )
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="link-{link.code}-qr.{kind}"'
     patch_cache_control(response, public=True, max_age=3600)  # a link's code and URL never change

@@ -90,7 +90,7 @@ def follow_link(request: TenantRequest, code: str) -> HttpResponse:
             uid=uuid.uuid4().hex,
             at=now.isoformat(),
             visitor_id=visitor,
-            kind=TouchKind.SCAN if request.GET.get(SCAN_PARAM) == SCAN_VALUE else TouchKind.CLICK,
+            kind=(TouchKind.SCAN if request.GET.get(SCAN_PARAM) == SCAN_VALUE else TouchKind.CLICK).value,
             link_id=link.pk,
             campaign_id=link.campaign_id,
             channel=link.channel,

@@ -105,7 +105,9 @@ class CampaignDetailApi(TenantApi):
 
     @extend_schema(responses={200: CampaignOutput})
     def get(self, request: TenantApiRequest, campaign_id: int) -> Response:
-        return Response(CampaignOutput(campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)).data)
+        return Response(
+            CampaignOutput(campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)).data
+        )
 
     def _update(self, request: TenantApiRequest, campaign_id: int, *, partial: bool) -> Response:
         campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
@@ -114,7 +116,9 @@ class CampaignDetailApi(TenantApi):
         campaign_services.update_campaign(
             tenant=request.tenant, campaign=campaign, data=_campaign_input(dict(data.validated_data), campaign)
         )
-        return Response(CampaignOutput(campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)).data)
+        return Response(
+            CampaignOutput(campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)).data
+        )
 
     @extend_schema(request=CampaignInput, responses={200: CampaignOutput})
     def put(self, request: TenantApiRequest, campaign_id: int) -> Response:
@@ -165,7 +169,7 @@ class CampaignSpendApi(TenantApi):
             tenant=request.tenant,
             campaign=campaign,
             data=campaign_services.SpendInput(**data.validated_data),
-            by=request.user,
+            by=request.actor.signed_in_user,
         )
         return Response(SpendOutput(spend).data, status=status.HTTP_201_CREATED)
 
@@ -213,11 +217,15 @@ class LinkInput(serializers.Serializer):
     guide = id_field(required=False, allow_null=True, default=None)
     product = id_field(required=False, allow_null=True, default=None)
     service = id_field(required=False, allow_null=True, default=None)
-    label = serializers.CharField(max_length=link_services.LABEL_MAX, required=False, allow_blank=True, default="")
+    label = serializers.CharField(  # type: ignore[assignment]  # a field named as Field's own `label`
+        max_length=link_services.LABEL_MAX, required=False, allow_blank=True, default=""
+    )
 
 
 class LinkUpdateInput(serializers.Serializer):
-    label = serializers.CharField(max_length=link_services.LABEL_MAX, required=False, allow_blank=True)
+    label = serializers.CharField(  # type: ignore[assignment]  # a field named as Field's own `label`
+        max_length=link_services.LABEL_MAX, required=False, allow_blank=True
+    )
     is_active = serializers.BooleanField(required=False)
 
 

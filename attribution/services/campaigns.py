@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from attribution.choices import B2C_CHANNELS, Channel
-from attribution.models import Campaign, CampaignSpend, TrackingLink, Touchpoint
+from attribution.models import Campaign, CampaignSpend, Touchpoint, TrackingLink
 from o2o.errors import Conflict, InvalidInput, NotFound
 from o2o.models import Tenant, User
 from o2o.money import MAX_AMOUNT, MONEY

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from attribution import policies
 from attribution.choices import Channel, Target
-from attribution.models import Campaign, TrackingLink, Touchpoint
+from attribution.models import Campaign, Touchpoint, TrackingLink
 from catalog.models import Product, Service
 from o2o.errors import Conflict, InvalidInput, NotFound
 from o2o.models import Tenant
@@ -80,9 +80,7 @@ def qr_url(tenant: Tenant, code: str, kind: str = "svg") -> str:
     return brand_origin(tenant) + reverse(name, args=[code])
 
 
-def target_path(
-    *, target: str, store_id: int | None, product_id: int | None, service_id: int | None
-) -> str:
+def target_path(*, target: str, store_id: int | None, product_id: int | None, service_id: int | None) -> str:
     """Where a link leads, on the brand's host (no query: every id is the link's own)."""
     if target == Target.STORE and store_id is not None:
         return reverse("shop-store-detail", args=[store_id])
@@ -136,7 +134,9 @@ def _resolve(*, tenant: Tenant, data: LinkInput) -> _Resolved:
         raise InvalidInput("target", _("Choose one of the targets."))
     if len(data.label) > LABEL_MAX:
         raise InvalidInput("label", _("A label has at most %(max)d characters.") % {"max": LABEL_MAX})
-    campaign = _brand_row(Campaign, tenant=tenant, pk=data.campaign_id, field="campaign", message=_("No such campaign."))
+    campaign = _brand_row(
+        Campaign, tenant=tenant, pk=data.campaign_id, field="campaign", message=_("No such campaign.")
+    )
     guide = _brand_row(
         StoreStaff,
         tenant=tenant,
@@ -376,6 +376,10 @@ def link_options(*, tenant: Tenant) -> dict[str, list[tuple[int, str]]]:
     return {
         "store": [(store.pk, f"{store.code} {store.name}") for store in stores],
         "guide": [(guide.pk, f"{guide.user.name or guide.user.username} ({guide.store.code})") for guide in guides],
-        "product": list(Product.objects.filter(tenant=tenant, is_active=True).order_by("name").values_list("pk", "name")),
-        "service": list(Service.objects.filter(tenant=tenant, is_active=True).order_by("name").values_list("pk", "name")),
+        "product": list(
+            Product.objects.filter(tenant=tenant, is_active=True).order_by("name").values_list("pk", "name")
+        ),
+        "service": list(
+            Service.objects.filter(tenant=tenant, is_active=True).order_by("name").values_list("pk", "name")
+        ),
     }

@@ -195,8 +195,12 @@ def hq_campaign_spend_new(request: SignedInPortalRequest, campaign_id: int) -> H
         return HttpResponseNotAllowed(["POST"])
     form = SpendForm(request.POST)
     validated(form)
-    spend = campaign_services.add_spend(tenant=request.tenant, campaign=campaign, data=form.data_input(), by=request.user)
-    messages.success(request, _("Spend of %(amount)s on %(date)s added.") % {"amount": spend.amount, "date": spend.date})
+    spend = campaign_services.add_spend(
+        tenant=request.tenant, campaign=campaign, data=form.data_input(), by=request.user
+    )
+    messages.success(
+        request, _("Spend of %(amount)s on %(date)s added.") % {"amount": spend.amount, "date": spend.date}
+    )
     return redirect("hq-campaign", campaign_id=campaign.pk)
 
 

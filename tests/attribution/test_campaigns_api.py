@@ -11,7 +11,13 @@ from tests.stores.factories import snapshot
 
 pytestmark = pytest.mark.django_db
 
-SPRING = {"name": "Spring posters", "channel": "poster", "starts": "2026-03-01", "ends": "2026-03-31", "budget": "5000.00"}
+SPRING = {
+    "name": "Spring posters",
+    "channel": "poster",
+    "starts": "2026-03-01",
+    "ends": "2026-03-31",
+    "budget": "5000.00",
+}
 
 
 def test_hq_creates_reads_changes_and_deletes_a_campaign(api, tenant, hq_admin):
@@ -26,7 +32,11 @@ def test_hq_creates_reads_changes_and_deletes_a_campaign(api, tenant, hq_admin):
     assert hq.get(f"/api/v1/campaigns/{campaign_id}/").json()["name"] == "Spring posters"
     patched = hq.patch(f"/api/v1/campaigns/{campaign_id}/", {"ends": None, "budget": "6000.50"}, format="json")
     assert patched.status_code == 200
-    assert (patched.json()["ends"], patched.json()["budget"], patched.json()["starts"]) == (None, "6000.50", "2026-03-01")
+    assert (patched.json()["ends"], patched.json()["budget"], patched.json()["starts"]) == (
+        None,
+        "6000.50",
+        "2026-03-01",
+    )
     assert hq.delete(f"/api/v1/campaigns/{campaign_id}/").status_code == 204
     assert hq.get(f"/api/v1/campaigns/{campaign_id}/").status_code == 404
 
@@ -35,7 +45,9 @@ def test_a_b2c_marketplace_campaign_keeps_its_channel_tag(api, tenant, hq_admin)
     hq = api(hq_admin, tenant)
     tmall = hq.post("/api/v1/campaigns/", {**SPRING, "name": "Tmall 618", "channel": "tmall"}, format="json").json()
     assert (tmall["channel"], tmall["is_b2c"]) == ("tmall", True)
-    assert [row["name"] for row in hq.get("/api/v1/campaigns/", {"channel": "tmall"}).json()["results"]] == ["Tmall 618"]
+    assert [row["name"] for row in hq.get("/api/v1/campaigns/", {"channel": "tmall"}).json()["results"]] == [
+        "Tmall 618"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -88,11 +100,15 @@ def test_spend_entries_add_up_and_a_used_campaign_cannot_be_deleted(api, tenant,
     assert (refused.status_code, refused.json()["code"]) == (409, "campaign_in_use")
 
 
-@pytest.mark.parametrize(("body", "field"), [({"amount": "-0.01"}, "amount"), ({"amount": "1e3"}, "amount"), ({"date": ""}, "date")])
+@pytest.mark.parametrize(
+    ("body", "field"), [({"amount": "-0.01"}, "amount"), ({"amount": "1e3"}, "amount"), ({"date": ""}, "date")]
+)
 def test_bad_spend_is_a_400_naming_the_field_and_writes_nothing(api, tenant, hq_admin, body, field):
     hq = api(hq_admin, tenant)
     campaign_id = hq.post("/api/v1/campaigns/", SPRING, format="json").json()["id"]
-    response = hq.post(f"/api/v1/campaigns/{campaign_id}/spend/", {"date": "2026-03-01", "amount": "1.00", **body}, format="json")
+    response = hq.post(
+        f"/api/v1/campaigns/{campaign_id}/spend/", {"date": "2026-03-01", "amount": "1.00", **body}, format="json"
+    )
     assert (response.status_code, list(response.json()["errors"])) == (400, [field])
     assert snapshot(CampaignSpend, tenant) == []
 
@@ -111,7 +127,9 @@ LIST_QUERIES = 9
 SPEND_LIST_QUERIES = 10  # and the campaign with its total
 
 
-def test_listing_campaigns_and_spend_costs_the_same_for_1_row_and_for_5(api, tenant, hq_admin, django_assert_num_queries):
+def test_listing_campaigns_and_spend_costs_the_same_for_1_row_and_for_5(
+    api, tenant, hq_admin, django_assert_num_queries
+):
     hq = api(hq_admin, tenant)
     first = hq.post("/api/v1/campaigns/", SPRING, format="json").json()["id"]
     hq.post(f"/api/v1/campaigns/{first}/spend/", {"date": "2026-03-01", "amount": "1.00"}, format="json")
