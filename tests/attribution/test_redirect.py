@@ -184,7 +184,7 @@ def test_the_redirect_reads_the_tenant_and_the_link_only(tenant, guide_link, cam
     ]
     assert len(reads) == 2
     assert '"o2o_tenant"' in reads[0]
-    assert '"attribution_trackinglink"' in reads[1]
+    assert "attribution_trackinglink" in reads[1]
     # the same with a campaign changed (its channel and end are read with the link)
     with tenant_scope(tenant):
         update_campaign(
