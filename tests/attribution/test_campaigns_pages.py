@@ -181,3 +181,17 @@ def test_another_brands_campaign_page_is_404(hq, other_tenant):
     assert hq.get(f"/hq/campaigns/{theirs.pk}/").status_code == 404
     assert hq.post(f"/hq/campaigns/{theirs.pk}/spend/", {"date": "2026-03-05", "amount": "1"}).status_code == 404
     assert snapshot(CampaignSpend, other_tenant) == []
+
+
+def test_the_admin_lists_the_brands_campaigns_links_and_touchpoints_read_only(hq, tenant, other_tenant, campaign):
+    with tenant_scope(other_tenant):
+        make_campaign(other_tenant, name="Theirs")
+    with tenant_scope(tenant):
+        link = make_link(tenant, campaign_id=campaign.pk)
+    campaigns = hq.get("/admin/attribution/campaign/")
+    assert campaigns.status_code == 200
+    assert "Spring posters" in campaigns.content.decode()
+    assert "Theirs" not in campaigns.content.decode()
+    assert link.code in hq.get("/admin/attribution/trackinglink/").content.decode()
+    assert hq.get("/admin/attribution/touchpoint/").status_code == 200
+    assert hq.get("/admin/attribution/campaign/add/").status_code == 403
