@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from attribution.models import Campaign, TrackingLink, Touchpoint
+from attribution.models import Campaign, Touchpoint, TrackingLink
 from o2o.admin_site import TenantAdmin
 
 
