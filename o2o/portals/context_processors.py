@@ -47,6 +47,7 @@ SECTIONS: dict[str, list[tuple[str, Any]]] = {
         ("hq-products", _("Products")),
         ("hq-categories", _("Categories")),
         ("hq-price-lists", _("Price lists")),
+        ("hq-campaigns", _("Campaigns")),
         ("hq-member-list", _("Members")),
         ("hq-order-list", _("Orders")),
         ("hq-order-unroutable", _("Unroutable orders")),

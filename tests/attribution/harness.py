@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from tests.attribution import harness_ingest
+from tests.attribution import harness_ingest, harness_links
 
-NO_FOREIGN_REFERENCES: dict[str, str] = {**harness_ingest.NO_FOREIGN_REFERENCES}
+FOREIGN_FACTORIES = {**harness_links.FOREIGN_FACTORIES}
+FOREIGN_WRITES = {**harness_links.FOREIGN_WRITES}
+NO_FOREIGN_REFERENCES: dict[str, str] = {
+    **harness_ingest.NO_FOREIGN_REFERENCES,
+    **harness_links.NO_FOREIGN_REFERENCES,
+}

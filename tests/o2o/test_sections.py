@@ -24,6 +24,7 @@ def test_hq_sees_the_hq_menu_with_every_hq_page(tenant, make_user):
         "Products",
         "Categories",
         "Price lists",
+        "Campaigns",
         "Members",
         "Orders",
         "Unroutable orders",
