@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from fractions import Fraction
+from itertools import pairwise
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -37,7 +38,7 @@ class Chain(Generic[K]):
                 continue  # a journey with no touch is unattributed: not a path of the chain
             self.conversions += 1 if converted else 0
             states: list[object] = [_START, *steps, _CONVERSION if converted else _NULL]
-            for here, there in zip(states, states[1:], strict=False):
+            for here, there in pairwise(states):
                 self.counts[here][there] += 1
             for key in steps:
                 if key not in seen:
@@ -106,5 +107,7 @@ def _solve(matrix: list[list[Fraction]]) -> list[Fraction]:
             factor = matrix[row][column]
             if row != column and factor != 0:
                 current = matrix[row]
-                matrix[row] = [value - factor * pivot_value for value, pivot_value in zip(current, pivot_row, strict=True)]
+                matrix[row] = [
+                    value - factor * pivot_value for value, pivot_value in zip(current, pivot_row, strict=True)
+                ]
     return [matrix[row][n] for row in range(n)]

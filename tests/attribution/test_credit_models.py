@@ -124,5 +124,5 @@ def test_every_model_s_shares_sum_to_exactly_one(ages: list[int]) -> None:
             assert given_shares == [], model
             continue
         assert sum(share for _, share in given_shares) == 1, model
-        assert all(D(0) < share <= 1 and share.as_tuple().exponent >= -12 for _, share in given_shares), model
+        assert all(D(0) < share <= 1 and share == share.quantize(D("1e-12")) for _, share in given_shares), model
         assert len(given_shares) <= len(in_window), model
