@@ -4,11 +4,9 @@ two campaigns, a member, and rows written as the lower apps would (bookings, vis
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import count
-from typing import Any
 
 from attribution.choices import Channel, TouchKind
 from attribution.models import Campaign, CampaignSpend, Touchpoint
@@ -17,12 +15,13 @@ from bookings.models import Booking, StoreVisit
 from catalog.models import Service
 from members.models import Member
 from o2o.choices import Role
-from o2o.models import Tenant, User
+from o2o.models import Tenant
 from o2o.tenancy import tenant_scope
 from orders.choices import Channel as OrderChannel
 from orders.choices import Fulfilment
 from orders.models import Order
 from stores.models import Store, StoreStaff
+from stores.services import create_staff
 from tests.stores.factories import make_service, make_store
 
 NOW = dt.datetime(2026, 6, 30, 4, 0, tzinfo=dt.UTC)  # 12:00 in Shanghai
@@ -127,14 +126,20 @@ class World:
         return CampaignSpend.objects.create(tenant=self.tenant, campaign=campaign, date=day, amount=Decimal(amount))
 
 
-def build_world(tenant: Tenant, make_staff: Callable[[Any, str], User]) -> World:
+def build_world(tenant: Tenant) -> World:
     """The world of a test (each test module's `world` fixture calls it)."""
     with tenant_scope(tenant):
         north = make_store(tenant, code="NORTH", name="North")
         south = make_store(tenant, code="SOUTH", name="South")
-    guide_user = make_staff(north, Role.GUIDE)
-    with tenant_scope(tenant):
-        guide = StoreStaff.objects.get(tenant=tenant, user=guide_user)
+        guide = create_staff(
+            tenant=tenant,
+            store=north,
+            username=f"{tenant.slug}-north-guide",
+            password="pw-secret-42",
+            name="guide of NORTH",
+            phone="",
+            role=Role.GUIDE,
+        )
         wechat = Campaign.objects.create(
             tenant=tenant, name="Summer WeChat", channel=Channel.WECHAT, starts=dt.date(2026, 5, 1)
         )

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(tenant: Tenant, make_staff: Callable[[Any, str], User]) -> World:
-    return build_world(tenant, make_staff)
+    return build_world(tenant)
 
 
 @pytest.fixture(autouse=True)
