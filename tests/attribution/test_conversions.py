@@ -200,3 +200,27 @@ def test_recomputing_takes_the_same_queries_for_one_conversion_or_many(
     with django_assert_num_queries(8):
         recompute_credits(tenant=world.tenant, start=days_ago(2), end=days_ago(0))
     assert Credit.objects.filter(model="linear").count() == 7
+
+
+def test_a_walk_in_recorded_by_the_bookings_app_becomes_a_credited_conversion(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from bookings.services.visits import record_walk_in
+
+    touch = world.touch("phone-1", days_ago(2), world.poster, guide=world.guide)
+    with django_capture_on_commit_callbacks(execute=True):
+        visit, _ = record_walk_in(
+            tenant=world.tenant, store=world.south, member=world.member, visitor_id="phone-1", now=days_ago(0)
+        )
+    conversion = Conversion.objects.get(kind="visit", source_id=visit.pk)
+    assert (conversion.store, conversion.member) == (world.south, world.member)
+    assert credit_rows(conversion)["last_touch"] == [(touch.pk, D(1), world.poster.pk, "poster", world.guide.pk)]
+    assert VisitorIdentity.objects.get(visitor_id="phone-1").source == StitchSource.SCAN
+
+
+def test_touchpoints_of_a_b2c_marketplace_channel_are_never_credited(world: World) -> None:
+    world.touch("v1", days_ago(3), channel="tmall")
+    own = world.touch("v1", days_ago(4), world.wechat)
+    conversion = record_visit(tenant=world.tenant, visit_id=world.visit(days_ago(1), visitor_id="v1").pk)
+    assert conversion is not None
+    assert credit_rows(conversion)["last_touch"] == [(own.pk, D(1), world.wechat.pk, "wechat", None)]
