@@ -2,9 +2,10 @@
 
     python bench/funnel.py [--touchpoints 1000000] [--conversions 100000] [--outside 0] [--runs 5] [--fresh]
 
-One brand with 10 stores and 20 campaigns; the touchpoints spread over the 60 days before today
-(half in the report's 30-day window), by 200,000 visitors of whom 50,000 are stitched to members;
-the conversions in the window, each credited under last touch (one row) and linear (three rows).
+One brand with 10 stores and 20 campaigns; the touchpoints spread evenly over the 29 days before
+now (all of them in the report's 30-day window: the hardest case), by 200,000 visitors of whom
+50,000 are stitched to members; the conversions over the same days, each credited under last
+touch (one row) and linear (three rows).
 `--outside N` adds N more touchpoints a year earlier (the same window must cost about the same).
 Times `attribution.selectors.funnel.funnel` (the report's whole database work and Python) for a
 30-day window, every grouping, under last touch, linear and (by channel) markov. Budget: the
@@ -94,7 +95,8 @@ def fill(*, touchpoints: int, conversions: int, outside: int) -> None:
                   SELECT id, (row_number() OVER (ORDER BY id) - 1)::int AS n FROM stores_store WHERE tenant_id = {t};
                 INSERT INTO attribution_touchpoint
                   (tenant_id, at, visitor_id, kind, campaign_id, channel, store_id, referrer, user_agent, props)
-                SELECT {t}, now() - (g % 5184000) * interval '1 second', 'v' || (g % 200000), 'scan', c.id, c.channel,
+                SELECT {t}, now() - (g::bigint * 2505600 / {touchpoints}) * interval '1 second', 'v' || (g % 200000),
+                       'scan', c.id, c.channel,
                        CASE WHEN g % 4 = 0 THEN s.id END, '', '', '{{}}'
                 FROM generate_series(1, {touchpoints}) g
                 JOIN bench_campaign c ON c.n = g % 20 JOIN bench_store s ON s.n = g % 10;
@@ -112,7 +114,7 @@ def fill(*, touchpoints: int, conversions: int, outside: int) -> None:
                 INSERT INTO attribution_conversion
                   (tenant_id, kind, source_id, at, store_id, visitor_id, revenue, credited_at)
                 SELECT {t}, (ARRAY['booking', 'visit', 'order'])[g % 3 + 1], g,
-                       now() - (g % 2500000) * interval '1 second', s.id, 'v' || (g % 200000),
+                       now() - (g::bigint * 2505600 / {conversions}) * interval '1 second', s.id, 'v' || (g % 200000),
                        CASE WHEN g % 3 = 2 THEN 199.00 ELSE 0 END, now()
                 FROM generate_series(1, {conversions}) g JOIN bench_store s ON s.n = g % 10;
                 INSERT INTO attribution_credit

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db import connection
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from attribution.choices import B2C_CHANNELS, ConversionKind
@@ -39,11 +40,10 @@ class WindowPaths:
         return paths
 
 
-def _person(member_field: str | Subquery, visitor_field: str) -> Coalesce:
-    member = F(member_field) if isinstance(member_field, str) else member_field
+def _person(member_field: str, visitor_field: str) -> Coalesce:
     # a member's id (digits), else "v" and the visitor id (Concat would turn a null member into "")
     return Coalesce(
-        Cast(member, CharField()),
+        Cast(F(member_field), CharField()),
         Concat(Value("v"), F(visitor_field)),
         output_field=CharField(),
     )
@@ -74,14 +74,19 @@ def window_paths(*, tenant: Tenant, field: str, window: Window) -> WindowPaths:
     )
     for kind, person in persons:
         paths.persons_converted[kind].add(person)
-    member_of = VisitorIdentity.objects.filter(tenant=tenant, visitor_id=OuterRef("visitor_id")).values("member_id")[:1]
-    touches = (
-        Touchpoint.objects.filter(tenant=tenant, **in_window)
-        .exclude(channel__in=B2C_CHANNELS)
-        .annotate(person=_person(Subquery(member_of), "visitor_id"))
-        .order_by("at", "pk")
-        .values_list("person", field)
-    )
+    column = {"campaign_id": "campaign_id", "channel": "channel"}[field]
+    b2c = sorted(str(channel) for channel in B2C_CHANNELS)
+    b2c_in = ", ".join(["%s"] * len(b2c))
+    sql = f"""
+        SELECT COALESCE(CAST(i.member_id AS TEXT), 'v' || t.visitor_id), t.{column}
+        FROM {Touchpoint._meta.db_table} t
+        LEFT JOIN {VisitorIdentity._meta.db_table} i ON i.tenant_id = t.tenant_id AND i.visitor_id = t.visitor_id
+        WHERE t.tenant_id = %s AND t.at >= %s AND t.at < %s AND t.channel NOT IN ({b2c_in})
+        ORDER BY t.at, t.id
+    """  # noqa: S608  (the column is one of two names, every value a parameter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tenant.pk, window.start, window.end, *b2c])
+        touches = cursor.fetchall()
     for person, key in touches:
         paths.of_person.setdefault(person, []).append(key or None)
     return paths
