@@ -263,3 +263,23 @@ def test_another_brand_s_rows_never_count(
         record_visit(tenant=other_tenant, visit_id=theirs.visit(days_ago(1), visitor_id="v1").pk)
         theirs.spend(theirs.wechat, dt.date(2026, 6, 15), "1000.00")
     assert rows(hq, group_by="channel", model="linear") == before
+
+
+def test_thirds_of_an_order_s_revenue_add_up_to_the_cent(hq: APIClient, world: World) -> None:
+    from attribution.models import Campaign
+
+    with tenant_scope(world.tenant):
+        sms = Campaign.objects.create(tenant=world.tenant, name="SMS", channel="sms", starts=dt.date(2026, 5, 1))
+        for age, campaign in ((9, world.wechat), (8, world.poster), (7, sms)):
+            world.touch("solo", days_ago(age), campaign)
+        buyer = world.member_named("+8613800000009")
+        record_order(
+            tenant=world.tenant, order_id=world.order(days_ago(6), "100.00", visitor_id="solo", member=buyer).pk
+        )
+    found = rows(hq, group_by="campaign", model="linear", **{"from": "2026-06-24", "to": "2026-06-24"})
+    # 100.00 in thirds: 33.333...: the cent left over goes to the largest remainder, the first row on a tie
+    assert [(row[0], row[5], row[6]) for row in found] == [
+        (world.wechat.pk, d("0.333333333334"), "33.34"),
+        (world.poster.pk, d("0.333333333333"), "33.33"),
+        (sms.pk, d("0.333333333333"), "33.33"),
+    ]
