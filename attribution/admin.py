@@ -8,12 +8,8 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from attribution import redirect  # noqa: F401  registers record_touchpoint_task in workers (see below)
 from attribution.models import Campaign, Touchpoint, TrackingLink
 from o2o.admin_site import TenantAdmin
-
-# A worker imports `<app>.tasks` and, through django.setup(), every app's admin: until
-# `attribution/tasks.py` imports the redirect's task, this import is what registers it there.
 
 
 class ReadOnlyAdmin(TenantAdmin):

@@ -22,6 +22,7 @@ class AttributionModel(models.TextChoices):
     LINEAR = "linear", _("Linear")
     TIME_DECAY = "time_decay", _("Time decay")
     POSITION_BASED = "position_based", _("Position based")
+    MARKOV = "markov", _("Markov (removal effect)")  # reports only: credits are never stored per conversion
 
 
 class TacBasis(models.TextChoices):

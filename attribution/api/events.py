@@ -66,7 +66,10 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value: Any) -> dt.datetime:
         if isinstance(value, str):
-            parsed = parse_datetime(value.strip()) if len(value) <= 64 else None
+            try:
+                parsed = parse_datetime(value.strip()) if len(value) <= 64 else None
+            except ValueError:  # well formed but no such time (minute 99): the field's own "invalid"
+                self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]")
             if parsed is not None and parsed.tzinfo is None:
                 raise serializers.ValidationError(
                     _("Give the time with its offset, such as 2026-05-01T10:00:00+08:00.")

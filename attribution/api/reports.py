@@ -23,7 +23,7 @@ from o2o.money import MONEY
 from o2o.tenancy.request import SignedInApiRequest
 
 MAX_DAYS = 366
-MODELS = [*AttributionModel.values, MARKOV]
+MODELS = list(AttributionModel.values)  # the heuristic models and `markov`
 SHARES: dict[str, Any] = {"max_digits": 20, "decimal_places": 12}
 
 
@@ -107,6 +107,8 @@ class FunnelApi(TenantApi):  # GET /api/v1/reports/funnel/
             return Response(FunnelOutput(_empty(params.validated_data, model, tenant)).data)
         if model == MARKOV and store_id is not None:
             raise serializers.ValidationError({"model": _("The Markov model is the brand's, read by HQ.")})
+        if model == MARKOV and params.validated_data["group_by"] not in ("campaign", "channel"):  # the brand's default
+            raise serializers.ValidationError({"model": _("The Markov model groups by campaign or channel.")})
         window = _window(params.validated_data, tenant)
         rows = funnel(
             tenant=tenant, group_by=params.validated_data["group_by"], window=window, model=model, store_id=store_id

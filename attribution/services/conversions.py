@@ -14,8 +14,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from attribution.choices import ConversionKind, StitchSource
-from attribution.models import Conversion, VisitorIdentity
+from attribution.models import Conversion
 from attribution.services.credits import credit_conversions
+from attribution.services.identity import stitch
 from bookings.choices import VisitSource
 from bookings.models import Booking, StoreVisit
 from members.models import Member
@@ -112,13 +113,6 @@ def _record(
         Conversion.objects.bulk_create([row], ignore_conflicts=True)  # a concurrent delivery: one row
         conversion = found.get()
     if member is not None and visitor_id:
-        _stitch(tenant=tenant, visitor_id=visitor_id, member=member, source=stitch_source, at=at)
+        stitch(tenant=tenant, visitor_id=visitor_id, member=member, source=stitch_source, at=at)
     credit_conversions(tenant=tenant, conversions=[conversion])
     return conversion
-
-
-def _stitch(*, tenant: Tenant, visitor_id: str, member: Member, source: str, at: dt.datetime) -> None:
-    # Stand-in for attribution.services.identity.stitch (written alongside): a visitor id is one
-    # member's, the first one found.
-    identity = VisitorIdentity(tenant=tenant, visitor_id=visitor_id, member=member, source=source, stitched_at=at)
-    VisitorIdentity.objects.bulk_create([identity], ignore_conflicts=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.attribution import harness_ingest, harness_links
+from tests.attribution import harness_ingest, harness_links, harness_reports
 
 FOREIGN_FACTORIES = {**harness_links.FOREIGN_FACTORIES}
 FOREIGN_WRITES = {**harness_links.FOREIGN_WRITES}
@@ -10,3 +10,4 @@ NO_FOREIGN_REFERENCES: dict[str, str] = {
     **harness_ingest.NO_FOREIGN_REFERENCES,
     **harness_links.NO_FOREIGN_REFERENCES,
 }
+SINGLE_OBJECTS = {**harness_reports.SINGLE_OBJECTS}

@@ -237,8 +237,10 @@ WRONG_FORMAT = (
             1733400000,
             WRONG_FORMAT,
         ),
+        ("2026-12-06T12:99:00Z", WRONG_FORMAT),
+        ("2026-13-06T12:00:00+08:00", WRONG_FORMAT),
     ],
-    ids=["year 1", "words", "a number"],
+    ids=["year 1", "words", "a number", "minute 99", "month 13"],
 )
 def test_a_time_out_of_bounds_or_not_iso_is_rejected_never_a_500(brand, device, ts, error):
     response = post(device, [event(1, ts=ts)])

@@ -84,14 +84,14 @@ QUERIES = {
     "reschedule page": 11,
     "reschedule": 22,
     "store day": 12,
-    "store check-in by code": 20,  # ... the visit's event and its delivery (orders: ready after check-in)
-    "store check-in": 20,
+    "store check-in by code": 21,  # ... the events and their deliveries (orders: ready; attribution: a visit)
+    "store check-in": 21,
     "store no-show": 16,
     "store booking": 12,
     "store cancel": 18,
     "hq bookings": 14,  # ... the filters' stores, territories and services, the rates, the count, the page
     "hq booking": 11,
-    "hq check-in": 19,
+    "hq check-in": 20,
 }
 
 # name -> (the clock, the request on a booking of the store, its status)

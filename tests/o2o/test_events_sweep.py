@@ -138,8 +138,9 @@ def test_a_booking_confirmation_lost_with_the_broker_is_sent_once_by_the_sweep(
         sweep(tenant, django_capture_on_commit_callbacks, T0 + dt.timedelta(minutes=minutes))
     # then the confirmation was sent once (by SMS: the guest has no e-mail), and recorded as sent
     with tenant_scope(tenant):
-        assert list(Delivery.objects.values_list("handler", "status", "attempts")) == [
-            ("bookings.confirmation", "done", 1)
+        assert list(Delivery.objects.order_by("handler").values_list("handler", "status", "attempts")) == [
+            ("attribution.conversion_on_booking", "done", 1),
+            ("bookings.confirmation", "done", 1),
         ]
         booking.refresh_from_db()
     assert booking.confirmation_sent_at == T0 + dt.timedelta(minutes=2)

@@ -42,7 +42,7 @@ pytestmark = pytest.mark.django_db
 # skip the user's and the roles' reads.
 CHECKOUT_QUERIES = 7  # the empty form: the SKUs and services for sale
 PICKER_QUERIES = 12  # routing's reads, the stores shown, the price book (two, whatever the regions)
-PLACE_QUERIES = 38  # a visitor's whole checkout (a new membership), in the boundary's savepoint
+PLACE_QUERIES = 39  # a visitor's whole checkout (a new membership), in the boundary's savepoint
 TRACKING_QUERIES = 9  # the visitor's order (placed in this browser), its lines, its history
 LIST_QUERIES = 10  # the rows with their store (no lines: the list does not show them)
 CANCEL_QUERIES = 21

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 # in the test transaction, savepoints included (the reservation has one), and the INSERT of the
 # ORDER_PLACED event (o2o.events: its delivery is after the commit); a tie adds one
-PLACE_ORDER_QUERIES = {"postgresql": 25, "sqlite": 23}  # SQLite has no set_config for the tenant scope
+PLACE_ORDER_QUERIES = {"postgresql": 26, "sqlite": 24}  # SQLite has no set_config for the tenant scope
 LIST_QUERIES = 10
 # a consumer's list reads their membership once more: who reads a delivery's recipient and a
 # pick-up code (orders.policies.sees_customer_details)
