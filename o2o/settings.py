@@ -269,6 +269,8 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "o2o.choices.Role",
         "HqRoleEnum": "o2o.api.schema.hq_role_choices",
         "StaffRoleEnum": "stores.choices.StaffRole",
+        "OrderChannelEnum": "orders.choices.Channel",
+        "CampaignChannelEnum": "attribution.choices.Channel",
     },
 }
 

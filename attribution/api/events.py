@@ -209,6 +209,7 @@ class EventListApi(TenantApi):
 
     allowed_roles: ClassVar = {"POST": frozenset({PUBLIC})}
     resource_model = Touchpoint
+    error_responses: ClassVar = {"POST": {409: "The Idempotency-Key used with another body (`idempotency_key_reused`)"}}
     throttle_classes: ClassVar[list[type]] = [BrandRateThrottle]  # type: ignore[misc]
     throttle_scope = "events"
 
