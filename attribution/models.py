@@ -138,7 +138,12 @@ class Touchpoint(TenantOwned):
         ]
         indexes = [
             models.Index(fields=["tenant", "visitor_id", "at"], name="touch_tenant_visitor_at"),
-            models.Index(fields=["tenant", "at"], name="touch_tenant_at"),
+            # the funnel's window: its grouping columns read from the index alone (PostgreSQL)
+            models.Index(
+                fields=["tenant", "at"],
+                include=["visitor_id", "campaign", "channel", "store", "guide"],
+                name="touch_window_cover",
+            ),
         ]
 
 
@@ -206,4 +211,11 @@ class Credit(TenantOwned):
             ),
             models.CheckConstraint(condition=models.Q(share__gte=0, share__lte=1), name="credit_share_0_to_1"),
         ]
-        indexes = [models.Index(fields=["tenant", "model", "at"], name="credit_tenant_model_at")]
+        indexes = [
+            # the funnel's credited conversions of a window under a model, from the index alone (PostgreSQL)
+            models.Index(
+                fields=["tenant", "model", "at"],
+                include=["kind", "share", "revenue", "campaign", "channel", "store", "guide"],
+                name="credit_window_cover",
+            )
+        ]
