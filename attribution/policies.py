@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from attribution.models import TrackingLink
 from o2o.choices import HQ_ROLES, Role
 from o2o.tenancy.actor import Actor, require
-from stores.policies import managed_store_id
+from stores.policies import managed_store_id, visible_store_ids
 
 CAMPAIGN_EDITORS = HQ_ROLES
 LINK_READERS = HQ_ROLES | {Role.STORE_MANAGER, Role.GUIDE}
@@ -79,3 +79,10 @@ def authorize_link(actor: Actor, *, store_id: int | None) -> None:
 def authorize_campaigns(actor: Actor) -> None:
     """Raise Forbidden (403) unless the actor is HQ."""
     require(can_manage_campaigns(actor), _("Only HQ runs campaigns."))
+
+
+def funnel_stores(actor: Actor) -> set[int] | None:
+    """The stores whose funnel the actor reads (`GET /reports/funnel/`): None for the whole brand
+    (HQ); a store manager their store's (credits of its conversions, the visitors of its links, the
+    spend allocated to it); an empty set for a manager without a post (nothing of theirs)."""
+    return visible_store_ids(actor)

@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from attribution import policies
 from attribution.selectors.funnel import GROUPS, MARKOV, Window, default_window, funnel
 from o2o.api.base import TenantApi
 from o2o.choices import HQ_ROLES, AttributionModel, Role
@@ -75,8 +76,6 @@ class FunnelInput(serializers.Serializer):
                 raise serializers.ValidationError(
                     {"from": _("A report covers at most %(days)s days.") % {"days": MAX_DAYS}}
                 )
-        if attrs.get("model") == MARKOV and attrs["group_by"] not in ("campaign", "channel"):
-            raise serializers.ValidationError({"model": _("The Markov model groups by campaign or channel.")})
         return attrs
 
 
@@ -100,14 +99,15 @@ class FunnelApi(TenantApi):  # GET /api/v1/reports/funnel/
     def get(self, request: SignedInApiRequest) -> Response:
         params = FunnelInput(data=request.query_params)
         params.is_valid(raise_exception=True)
-        tenant, actor = request.tenant, request.actor
-        store_id = None if actor.is_hq else actor.store_id
-        model = params.validated_data.get("model") or tenant.attribution_model
-        if store_id is None and not actor.is_hq:  # a manager's role without a post: nothing of theirs
+        tenant = request.tenant
+        stores = policies.funnel_stores(request.actor)
+        model = params.validated_data.get("model") or tenant.attribution_model  # given, or the brand's
+        if stores == set():  # a manager's role without a post: nothing of theirs
             return Response(FunnelOutput(_empty(params.validated_data, model, tenant)).data)
+        store_id = min(stores) if stores else None
         if model == MARKOV and store_id is not None:
             raise serializers.ValidationError({"model": _("The Markov model is the brand's, read by HQ.")})
-        if model == MARKOV and params.validated_data["group_by"] not in ("campaign", "channel"):  # the brand's default
+        if model == MARKOV and params.validated_data["group_by"] not in ("campaign", "channel"):
             raise serializers.ValidationError({"model": _("The Markov model groups by campaign or channel.")})
         window = _window(params.validated_data, tenant)
         rows = funnel(
