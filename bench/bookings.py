@@ -50,7 +50,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench._cpu import server_cpu  # noqa: E402
-from bench._database import ensure_database  # noqa: E402
+from bench._database import setup_django  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/o2o_bench_bookings")
 os.environ["DJANGO_SETTINGS_MODULE"] = "o2o.settings"
@@ -70,16 +70,6 @@ ZONE = "Asia/Shanghai"
 
 
 # --- database and data ------------------------------------------------------------------------
-
-
-def setup_django(*, fresh: bool) -> None:
-    import django
-
-    ensure_database(os.environ["DATABASE_URL"], fresh=fresh)
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def fill() -> dict[str, Any]:

@@ -49,7 +49,7 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.pop("REDIS_URL", None)  # the seeding process needs no cache; gunicorn gets its own below
 
-from bench._database import ensure_database  # noqa: E402
+from bench._database import setup_django  # noqa: E402
 from bench._gunicorn import Server, clear_redis, free_redis_db  # noqa: E402
 from bench._load import closed_loop, cpu_per_request, describe, verdict  # noqa: E402
 
@@ -57,18 +57,6 @@ TENANT = "bench-ingest"
 LINKS = 20
 BUDGET_EVENTS_PER_S = 5000.0
 BUDGET_ERRORS = 0.01
-
-
-def setup_django(*, fresh: bool) -> None:
-    import django
-
-    started = time.perf_counter()
-    ensure_database(os.environ["DATABASE_URL"], fresh=fresh)
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    print(f"database ready in {time.perf_counter() - started:.1f}s", flush=True)
 
 
 def seed() -> tuple[list[str], list[int]]:

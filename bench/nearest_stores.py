@@ -33,7 +33,7 @@ from typing import Any
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench._database import ensure_database  # noqa: E402
+from bench._database import setup_django  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/o2o_bench_stores")
 os.environ["DJANGO_SETTINGS_MODULE"] = "o2o.settings"
@@ -94,18 +94,6 @@ CITIES = [
 ]
 CHINA = (21.0, 45.0, 100.0, 124.0)  # lat and lng ranges of the scattered stores and points
 SCATTERED_SHARE = 0.1
-
-
-def setup_django(*, fresh: bool) -> None:
-    import django
-    from django.conf import settings
-
-    ensure_database(os.environ["DATABASE_URL"], fresh=fresh)
-    django.setup()
-    settings.DATABASES[OWNER] = {**settings.DATABASES["default"], "CONN_MAX_AGE": None}
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _store_points(rng: random.Random, count: int) -> list[tuple[str, float, float]]:
@@ -309,7 +297,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="passes over the points; the best is kept (default 3)")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the benchmark database")
     args = parser.parse_args()
-    setup_django(fresh=args.fresh)
+    setup_django(fresh=args.fresh, owner_alias=OWNER)
     points = query_points(random.Random(2026), args.points)
     load_before = os.getloadavg()[0]
     results = {}

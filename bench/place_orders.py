@@ -64,7 +64,7 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.pop("REDIS_URL", None)  # the seeding process needs no broker; gunicorn gets its own below
 
-from bench._database import ensure_database  # noqa: E402
+from bench._database import setup_django  # noqa: E402
 from bench._gunicorn import Server, clear_redis, free_redis_db  # noqa: E402
 from bench._load import closed_loop, cpu_per_request, describe, paced, verdict  # noqa: E402
 from bench._orders_brand import CITIES, SPREAD_DEG, Brand, count_orders, seed  # noqa: E402
@@ -73,18 +73,6 @@ from bench._pgbench import run_pgbench  # noqa: E402
 BUDGET_RATIO = 0.10  # orders/s >= 10% of pgbench's TPS
 BUDGET_P95_MS = 150.0  # at half of the peak rate
 BUDGET_ERRORS = 0.01
-
-
-def setup_django(*, fresh: bool) -> None:
-    import django
-
-    started = time.perf_counter()
-    ensure_database(os.environ["DATABASE_URL"], fresh=fresh)
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    print(f"database ready in {time.perf_counter() - started:.1f}s", flush=True)
 
 
 class Client:

@@ -32,7 +32,7 @@ from typing import Any
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench._database import ensure_database  # noqa: E402
+from bench._database import setup_django  # noqa: E402
 from bench._gunicorn import clear_redis, free_redis_db  # noqa: E402
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/o2o_bench_links")
@@ -49,18 +49,6 @@ BUDGET_READS = 2
 SLUG = "bench-links"
 LINKS = 1_000
 OWNER = "__bench_owner"
-
-
-def setup_django(*, fresh: bool) -> None:
-    import django
-    from django.conf import settings
-
-    ensure_database(os.environ["DATABASE_URL"], fresh=fresh)
-    django.setup()
-    settings.DATABASES[OWNER] = {**settings.DATABASES["default"], "CONN_MAX_AGE": None}
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def fill() -> tuple[Any, list[str]]:
@@ -196,7 +184,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="passes; the best is kept (default 3)")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the benchmark database")
     args = parser.parse_args()
-    setup_django(fresh=args.fresh)
+    setup_django(fresh=args.fresh, owner_alias=OWNER)
     tenant, codes = fill()
     load_before = os.getloadavg()[0]
     figures = time_redirects(tenant, codes, requests=args.requests, repeat=args.repeat)
