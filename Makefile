@@ -25,13 +25,14 @@ DEMO_ENV := DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 DATABASE_OWNER_U
 # so that a development database is never filled with benchmark data.
 BENCH_ENV := env -u DATABASE_URL -u DATABASE_OWNER_URL -u REDIS_URL
 
-.PHONY: help venv demo test test-embedded lint typecheck check bench services ci clean
+.PHONY: help venv demo test test-embedded test-oracles lint typecheck check bench services ci clean
 
 help:
 	@echo "make demo       set up and serve the platform with demo data on http://localhost:$(DEMO_PORT)"
 	@echo "make test       set up and run the whole suite (PostgreSQL/Redis from DATABASE_URL/REDIS_URL,"
 	@echo "                default 127.0.0.1; tests needing a missing service are skipped, loudly)"
 	@echo "make test-embedded  the suite on the embedded default (SQLite, eager tasks), as on a laptop"
+	@echo "make test-oracles  the Markov model against marketing-attribution-models (installs the oracles extra)"
 	@echo "make lint       ruff check, ruff format --check, import-linter layers"
 	@echo "make typecheck  mypy with the Django and DRF stubs (also in make lint and CI)"
 	@echo "make check      makemigrations --check, check --deploy (production env), OpenAPI validation"
@@ -63,6 +64,11 @@ test: venv
 # out here (`make test` runs them).
 test-embedded: venv
 	DATABASE_URL=sqlite:///:memory: REDIS_URL= $(PY) -m pytest $(PYTEST_ARGS) -m "not postgres and not redis and not browser"
+
+# The attribution models against outside implementations (test-only, never shipped: the `oracles` extra).
+test-oracles: venv
+	$(PY) -m pip install --quiet -e '.[oracles]'
+	$(PY) -m pytest tests/attribution/test_markov_oracle.py
 
 lint: venv
 	@bash scripts/lint.sh
