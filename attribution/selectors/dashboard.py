@@ -38,8 +38,15 @@ from o2o.money import CENT
 FIGURE_UNIT = Decimal("0.01")
 PERCENT_UNIT = Decimal("0.1")
 ZERO = Decimal(0)
-HEURISTIC_MODELS = [model for model in AttributionModel.values if model != MARKOV]
-COMPARED_MODELS = [*HEURISTIC_MODELS, MARKOV]
+COMPARED_MODELS = [  # the model comparison's columns, in this order
+    AttributionModel.FIRST_TOUCH.value,
+    AttributionModel.LAST_TOUCH.value,
+    AttributionModel.LINEAR.value,
+    AttributionModel.POSITION_BASED.value,
+    AttributionModel.TIME_DECAY.value,
+    MARKOV,
+]
+HEURISTIC_MODELS = COMPARED_MODELS[:-1]
 
 
 def dashboard_model(tenant: Tenant) -> str:
