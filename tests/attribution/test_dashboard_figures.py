@@ -163,7 +163,8 @@ def test_refreshing_twice_gives_the_same_figures_and_one_snapshot_each(world: Wo
 
 def test_the_brand_s_markov_model_shows_linear_credits(world: World) -> None:
     world.tenant.attribution_model = "markov"
-    world.tenant.save(update_fields=["attribution_model"])
+    with tenant_scope(world.tenant):
+        world.tenant.save(update_fields=["attribution_model"])
     figures = brand(world.tenant)
     assert figures["model"] == "linear"
     assert [(row["visits"], row["orders"]) for row in figures["campaigns"]] == [("0.50", "0.50"), ("1.50", "1.50")]
