@@ -76,7 +76,11 @@ def hq_funnel_panel(request: SignedInPortalRequest) -> dict[str, Any] | None:
         _pending(tenant)
         return {**context, "snapshot": None}
     models = model_labels()
-    return {**context, **_common(tenant, snapshot), "model_names": [models[m] for m in snapshot.figures["models"]["models"]]}
+    return {
+        **context,
+        **_common(tenant, snapshot),
+        "model_names": [models[m] for m in snapshot.figures["models"]["models"]],
+    }
 
 
 def store_funnel_panel(request: SignedInPortalRequest) -> dict[str, Any] | None:

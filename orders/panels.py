@@ -24,4 +24,6 @@ def orders_today_panel(request: SignedInPortalRequest) -> dict[str, Any] | None:
 
 
 def register_panels() -> None:
-    register("hq", name="orders.today", order=10, template="hq/dashboard/_orders_today.html", context=orders_today_panel)
+    register(
+        "hq", name="orders.today", order=10, template="hq/dashboard/_orders_today.html", context=orders_today_panel
+    )

@@ -139,9 +139,7 @@ def orders_of_day(*, tenant: Tenant, day: dt.date) -> DayOrders:
         for status in OrderStatus
         if status in found
     ]
-    revenue = sum(
-        (row["amount"] for status, row in found.items() if status != OrderStatus.CANCELLED), Decimal("0.00")
-    )
+    revenue = sum((row["amount"] for status, row in found.items() if status != OrderStatus.CANCELLED), Decimal("0.00"))
     return DayOrders(day=day, count=sum(row.count for row in by_status), revenue=revenue, by_status=by_status)
 
 

@@ -56,9 +56,9 @@ def dashboard_model(tenant: Tenant) -> str:
 
 def latest_snapshot(*, tenant: Tenant, store_id: int | None = None) -> DashboardSnapshot | None:
     """The newest snapshot of the brand (`store_id` None) or of a store: one query."""
-    return (
-        DashboardSnapshot.objects.filter(tenant=tenant, store_id=store_id).order_by("-computed_at", "-pk").first()
-    )
+    snapshots = DashboardSnapshot.objects.filter(tenant=tenant)
+    snapshots = snapshots.filter(store__isnull=True) if store_id is None else snapshots.filter(store_id=store_id)
+    return snapshots.order_by("-computed_at", "-pk").first()
 
 
 def brand_figures(*, tenant: Tenant, window: Window) -> dict[str, Any]:
@@ -230,7 +230,7 @@ def _daily(*, tenant: Tenant, window: Window, model: str) -> list[dict[str, Any]
     days = []
     for offset in range((window.last - window.first).days + 1):
         on = window.first + dt.timedelta(days=offset)
-        found = credited.get(on, {})
+        found: Mapping[str, Any] = credited.get(on, {})
         days.append(
             {
                 "day": on.isoformat(),

@@ -41,7 +41,9 @@ def build_dashboard_world(tenant: Tenant) -> tuple[World, Campaign]:
             tenant=tenant,
             order_id=world.order(days_ago(2), "999.00", visitor_id="v1", channel=OrderChannel.B2C).pk,
         )
-        record_visit(tenant=tenant, visit_id=world.visit(days_ago(1), visitor_id="v3", member=other, store=world.south).pk)
+        record_visit(
+            tenant=tenant, visit_id=world.visit(days_ago(1), visitor_id="v3", member=other, store=world.south).pk
+        )
         record_order(
             tenant=tenant,
             order_id=world.order(days_ago(1), "50.00", visitor_id="v3", member=other, store=world.south).pk,

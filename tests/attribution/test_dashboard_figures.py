@@ -95,11 +95,8 @@ def test_campaigns_rate_and_cost_per_visit_without_the_b2c_campaign(world: World
 
 
 def test_stores_rate_and_the_poster_s_cost_shared_by_their_visits(world: World) -> None:
-    rows = [
-        (row["id"], row["label"], row["visitors"], row["visits"], row["orders"], row["revenue"], row["rate"])
-        + (row["cost"], row["cost_per_visit"])
-        for row in brand(world.tenant)["stores"]
-    ]
+    fields = ("id", "label", "visitors", "visits", "orders", "revenue", "rate", "cost", "cost_per_visit")
+    rows = [tuple(row[field] for field in fields) for row in brand(world.tenant)["stores"]]
     assert rows == [
         (world.north.pk, "North", 2, "1.00", "1.00", "199.00", "50.0", "45.00", "45.00"),
         (world.south.pk, "South", 0, "1.00", "1.00", "50.00", None, "45.00", "45.00"),
