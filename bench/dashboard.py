@@ -76,9 +76,8 @@ def main() -> int:
             started = time.perf_counter()
             written = refresh_dashboard(tenant=tenant)
             timings.append(time.perf_counter() - started)
-    print(
-        f"refresh_dashboard: {written} snapshots in {min(timings):.1f} s (runs: {', '.join(f'{t:.1f}' for t in timings)})"
-    )
+    runs = ", ".join(f"{t:.1f}" for t in timings)
+    print(f"refresh_dashboard: {written} snapshots in {min(timings):.1f} s (runs: {runs})")
 
     user = User.objects.filter(username="bench-dashboard-hq").first()
     if user is None:
