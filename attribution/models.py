@@ -219,3 +219,22 @@ class Credit(TenantOwned):
                 name="credit_window_cover",
             )
         ]
+
+
+class DashboardSnapshot(TenantOwned):
+    """The dashboards' attribution figures of a window, computed in the background
+    (`attribution.services.dashboard.refresh_dashboard`, beat every 15 minutes) and read by the
+    pages as they are: the brand's (`store` None, for HQ) and each store's (for its manager).
+    A refresh replaces the brand's snapshots; the pages read the newest."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    first = models.DateField(_("first day"))
+    last = models.DateField(_("last day"))
+    model = models.CharField(_("model"), max_length=20, choices=AttributionModel)
+    computed_at = models.DateTimeField(_("computed at"))
+    figures = models.JSONField(_("figures"), default=dict)
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+        indexes = [models.Index(fields=["tenant", "store", "computed_at"], name="snapshot_tenant_store_at")]

@@ -7,6 +7,9 @@
   store and its guides only. A guide sees their own links (a link naming them); a guide making their
   own link waits for the guide portal (issue 12). Consumers see none.
 
+- **Dashboards** (`/hq/`, `/store/`; attribution.panels): HQ reads the brand's figures and asks
+  for them to be recomputed now; a store manager reads their own store's funnel; a guide none.
+
 A link one may not see does not exist for them (404, never 403).
 """
 
@@ -86,3 +89,24 @@ def funnel_stores(actor: Actor) -> set[int] | None:
     (HQ); a store manager their store's (credits of its conversions, the visitors of its links, the
     spend allocated to it); an empty set for a manager without a post (nothing of theirs)."""
     return visible_store_ids(actor)
+
+
+def can_see_brand_dashboard(actor: Actor) -> bool:
+    """HQ (admin or staff) reads the brand's attribution figures on `/hq/`."""
+    return actor.is_hq
+
+
+def can_refresh_dashboard(actor: Actor) -> bool:
+    """HQ (admin or staff) has the dashboards' figures recomputed now."""
+    return actor.is_hq
+
+
+def authorize_dashboard_refresh(actor: Actor) -> None:
+    """Raise Forbidden (403) unless the actor may have the figures recomputed."""
+    require(can_refresh_dashboard(actor), _("Only HQ has the dashboards' figures recomputed."))
+
+
+def dashboard_store(actor: Actor) -> int | None:
+    """The store whose funnel the actor reads on `/store/`: the store they manage; None for anyone
+    else (a guide, who sees no funnel)."""
+    return managed_store_id(actor)

@@ -13,7 +13,10 @@ class OrdersConfig(AppConfig):
 
         from o2o.schedules import ensure_jobs_after_migrate
         from orders import handlers  # noqa: F401  registers the handlers of the bookings events
+        from orders.panels import register_panels
         from orders.schedules import JOBS
+
+        register_panels()
 
         post_migrate.connect(
             partial(ensure_jobs_after_migrate, jobs=JOBS), sender=self, weak=False, dispatch_uid="orders-jobs"

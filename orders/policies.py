@@ -21,6 +21,8 @@ Who acts on an order they see:
 - **Refund** (`can_refund_order`): money goes back on the word of HQ or of the manager of the order's
   store, never of a guide (guides earn commission on the orders they influence).
 - **Assign an unroutable order to a store** (`can_assign_order`): HQ only.
+- **The brand's orders of the day and its unroutable queue on the HQ dashboard**
+  (`can_see_orders_summary`): HQ only.
 
 What one reads of an order they see:
 
@@ -100,6 +102,11 @@ def can_cancel_order(actor: Actor, order: Order) -> bool:
 def can_refund_order(actor: Actor, order: Order) -> bool:
     """HQ, or the manager of the order's store (not its guides)."""
     return actor.is_hq or actor.works_at(order.store_id, as_role=Role.STORE_MANAGER)
+
+
+def can_see_orders_summary(actor: Actor) -> bool:
+    """HQ reads the brand's orders of the day and its unroutable queue (the HQ dashboard's cards)."""
+    return actor.is_hq
 
 
 def can_assign_order(actor: Actor, order: Order) -> bool:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +38,7 @@ from orders.services.common import unavailable_for_service
 from stores.models import Store
 
 PICKER_SIZE = 8  # stores shown in the checkout's store picker, nearest first
+UNROUTABLE_SHOWN = 5  # the latest unroutable orders on the HQ dashboard
 
 
 def _visible(*, tenant: Tenant, actor: Actor) -> QuerySet[Order]:
@@ -101,6 +102,60 @@ def list_unroutable_orders(*, tenant: Tenant, actor: Actor) -> QuerySet[Order]:
     (they have no store and no visit any more)."""
     orders = _visible(tenant=tenant, actor=actor).filter(status=OrderStatus.UNROUTABLE)
     return _with_lines(orders, tenant=tenant).order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DayOrders:
+    """The brand's orders placed on a day: how many, their revenue (the totals of those not
+    cancelled) and how many are in each status now."""
+
+    day: dt.date
+    count: int
+    revenue: Decimal
+    by_status: list[StatusCount]
+
+
+def orders_of_day(*, tenant: Tenant, day: dt.date) -> DayOrders:
+    """The brand's orders placed on `day` (its time zone), B2C marketplace orders left out. One
+    query, by the (tenant, status, created_at) index."""
+    zone = ZoneInfo(tenant.timezone)
+    rows = (
+        Order.objects.filter(on_days("created_at", zone, day, day), tenant=tenant, status__in=OrderStatus.values)
+        .exclude(channel=Channel.B2C)
+        .values("status")
+        .annotate(count=Count("pk"), amount=Sum("total_amount"))
+        .order_by()
+    )
+    found = {row["status"]: row for row in rows}
+    by_status = [
+        StatusCount(status=status.value, label=str(status.label), count=found[status]["count"])
+        for status in OrderStatus
+        if status in found
+    ]
+    revenue = sum((row["amount"] for status, row in found.items() if status != OrderStatus.CANCELLED), Decimal("0.00"))
+    return DayOrders(day=day, count=sum(row.count for row in by_status), revenue=revenue, by_status=by_status)
+
+
+@dataclass(frozen=True)
+class Unroutable:
+    """The brand's unroutable queue: how many, and the latest few (number, total, when)."""
+
+    count: int
+    latest: list[Order]
+
+
+def unroutable_summary(*, tenant: Tenant, latest: int = UNROUTABLE_SHOWN) -> Unroutable:
+    """How many of the brand's orders are unroutable and the `latest` of them: two queries."""
+    orders = Order.objects.filter(tenant=tenant, status=OrderStatus.UNROUTABLE)
+    shown = list(orders.only("pk", "number", "total_amount", "created_at").order_by("-created_at", "-pk")[:latest])
+    return Unroutable(count=orders.count(), latest=shown)
 
 
 @dataclass(frozen=True)

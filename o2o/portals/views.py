@@ -27,6 +27,7 @@ from o2o.portals.access import portal_page
 from o2o.portals.errors import call_view
 from o2o.portals.forms import show_error, validated
 from o2o.portals.lockout import count_sign_up_attempt, lockout_response
+from o2o.portals.panels import shown_panels
 from o2o.services import SignUp, join_brand_as_consumer, sign_up_consumer
 from o2o.tenancy import tenant_scope
 from o2o.tenancy.middleware import SESSION_TENANT_KEY
@@ -169,8 +170,10 @@ def portal_home(request: TenantRequest) -> HttpResponse:
 
 @portal_page(Role.HQ_ADMIN, Role.HQ_STAFF)
 def hq_home(request: SignedInPortalRequest) -> HttpResponse:
+    """The brand, its HQ team, and the panels the higher apps register (o2o.portals.panels)."""
     team = list_tenant_roles(tenant=request.tenant, roles=HQ_ROLES)
-    return render(request, "hq/home.html", {"portal": "hq", "team": team})
+    context = {"portal": "hq", "team": team, "panels": shown_panels("hq", request)}
+    return render(request, "hq/home.html", context)
 
 
 @portal_page(Role.STORE_MANAGER)

@@ -20,6 +20,7 @@ from o2o.choices import STORE_ROLES, Role
 from o2o.errors import AppError, NotFound
 from o2o.portals.access import portal_page
 from o2o.portals.errors import error_page
+from o2o.portals.panels import shown_panels
 from o2o.tenancy.request import SignedInPortalRequest
 from stores import policies, selectors
 from stores.forms import StockForm
@@ -52,14 +53,15 @@ def _dashboard(
             context["shows_contract"] = True
             today = selectors.tenant_today(tenant=tenant)
             context["contract"] = selectors.contract_on(tenant=tenant, store=store, on=today)
+        context["panels"] = shown_panels("store", request)
     status = error.status_code if error is not None else 200
     return render(request, "store/dashboard.html", context, status=status)
 
 
 @portal_page(Role.STORE_MANAGER)
 def store_dashboard(request: SignedInPortalRequest) -> HttpResponse:
-    """The manager's store: its stock (on hand editable in place), its staff, its contract in force
-    and its QR code."""
+    """The manager's store: its stock (on hand editable in place), its staff, its contract in force,
+    its QR code, and the panels the higher apps register (o2o.portals.panels: its funnel)."""
     return _dashboard(request)
 
 
