@@ -3,7 +3,8 @@ the pages as stored, so that `/hq/` and `/store/` never compute attribution in a
 
 `refresh_dashboard` computes the brand's figures and every store's for the default window (the
 last 30 days) and replaces the brand's snapshots in one transaction: readers see the old ones until
-it commits. Safe to run twice (or concurrently: the pages read the newest).
+it commits. Safe to run twice; two refreshes of a brand at once take turns (the brand's row is
+locked for the swap), so the brand never has two sets of snapshots.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def refresh_dashboard(*, tenant: Tenant, today: dt.date | None = None) -> int:
         for store_id in store_ids
     )
     with transaction.atomic():
+        Tenant.objects.select_for_update().filter(pk=tenant.pk).first()  # one swap at a time per brand
         DashboardSnapshot.objects.filter(tenant=tenant).delete()
         DashboardSnapshot.objects.bulk_create(snapshots)
     return len(snapshots)
