@@ -391,7 +391,7 @@ def _walkthrough_line(*, tenant: Tenant, brand: DemoBrand) -> None:
             brand.admin,
             Role.HQ_ADMIN,
             f"poster walkthrough /hq/campaigns/{link.campaign_id}/ (QR {WALK_CODE} at {link.store.code}: "
-            f"{who} scanned, booked, visited, ordered; see Recent conversions)",
+            f"{who} scanned it yesterday, booked, visited and ordered: see Recent conversions)",
         )
     )
 

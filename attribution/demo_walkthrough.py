@@ -1,8 +1,8 @@
 """The demo's poster walkthrough: one person's journey from a store's poster QR to the visit and the
 order, for a newcomer to follow on the poster campaign's page (`attribution.demo`).
 
-A demo member scans the flagship store's poster (`WALK_CODE`) six days ago, books a service at
-that store for the next day a few minutes later, checks in at the slot, and orders at the counter
+A demo member scans the flagship store's poster (`WALK_CODE`) yesterday morning, books a service at
+that store for the afternoon a few minutes later, checks in at the slot, and orders at the counter
 (a pick-up at the store, completed) half an hour later. The booking, the check-in and the order go
 through their apps' services at the moment each would have happened; the booking's and the order's
 dates are then moved back (as `orders.demo` does for its orders). The scan is the person's only
@@ -39,7 +39,7 @@ WALK_VISITOR = "demo-poster-walkthrough"
 WALK_EVENT = "demo-walkthrough-scan"
 WALK_MEMBER_INDEX = 7  # the n-th demo member (by id) is the one who scans
 FLAGSHIP_CODES = ("SH01", "BJ01")  # the first of these the brand has, else its first service store
-SCAN_DAYS_AGO = 6
+SCAN_DAYS_AGO = 1  # yesterday: the journey is among the campaign's latest conversions
 SCAN_TIME = dt.time(11, 20)
 BOOKED_AFTER = dt.timedelta(minutes=8)
 CHECKED_IN_AFTER = dt.timedelta(minutes=5)
@@ -107,8 +107,8 @@ def walk(*, tenant: Tenant, link: TrackingLink, member: Member, now: dt.datetime
 
 
 def _book_and_check_in(*, tenant: Tenant, store: Store, member: Member, booked_at: dt.datetime) -> Booking | None:
-    """A booking of the store's first service, made at `booked_at` for the next day's first free
-    afternoon slot (else any free slot), checked in five minutes after its start."""
+    """A booking of the store's first service, made at `booked_at` for that day's first free
+    afternoon slot (else its first free slot), checked in five minutes after its start."""
     offering = (
         StoreService.objects.filter(tenant=tenant, store=store, service__is_active=True)
         .select_related("service")
@@ -117,7 +117,7 @@ def _book_and_check_in(*, tenant: Tenant, store: Store, member: Member, booked_a
     )
     if offering is None:
         return None
-    day = booked_at.astimezone(ZoneInfo(store.timezone)).date() + dt.timedelta(days=1)
+    day = booked_at.astimezone(ZoneInfo(store.timezone)).date()
     free = [
         slot
         for slot in list_slots(tenant=tenant, store=store, service=offering.service, day=day, now=booked_at)
