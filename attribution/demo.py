@@ -44,7 +44,9 @@ from members.masking import mask_phone
 from members.models import Member
 from o2o.choices import Role
 from o2o.demo import DemoBrand, register_seeder
+from o2o.demo.kernel import demo_user
 from o2o.models import Tenant
+from o2o.services import grant_role
 from orders.choices import Channel as OrderChannel
 from orders.models import Order
 from stores.choices import StaffRole
@@ -381,15 +383,18 @@ def seed_attribution_for(*, tenant: Tenant, brand: DemoBrand, now: dt.datetime |
 
 
 def _walkthrough_line(*, tenant: Tenant, brand: DemoBrand) -> None:
+    """The brand's marketer (HQ staff: campaigns are HQ's) is told which page follows the poster."""
     link = TrackingLink.objects.filter(tenant=tenant, code=WALK_CODE).select_related("store").first()
     member = walk_member(tenant=tenant)
     if link is None or link.store is None or member is None:
         return
+    marketer = demo_user(username=f"{brand.slug}-marketing", name=f"{brand.name} marketing")
+    grant_role(tenant=tenant, user=marketer, role=Role.HQ_STAFF)
     who = f"{member.name} {mask_phone(str(member.phone))}".strip()
     brand.logins.append(
         (
-            brand.admin,
-            Role.HQ_ADMIN,
+            marketer.username,
+            Role.HQ_STAFF,
             f"poster walkthrough /hq/campaigns/{link.campaign_id}/ (QR {WALK_CODE} at {link.store.code}: "
             f"{who} scanned it yesterday, booked, visited and ordered: see Recent conversions)",
         )
