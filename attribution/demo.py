@@ -81,7 +81,7 @@ PLANS = (
     Plan("Own site search ads", Channel.OWN_SITE, "7000.00", 1, (120, 220), 8, ("shop", "booking", "product")),
     Plan("Tmall flagship shop", Channel.TMALL, "20000.00", 1, (400, 700), 10, ("shop",)),
 )
-REFERRERS = {
+REFERRERS: dict[str, str] = {
     Channel.WECHAT: "https://servicewechat.com/",
     Channel.DOUYIN: "https://www.douyin.com/",
     Channel.MINI_PROGRAM: "https://servicewechat.com/",
@@ -285,16 +285,16 @@ def _journey_touches(seed: Seed, *, skip_member: int | None) -> None:
     o2o_plans = [
         plan for plan in PLANS if plan.channel not in B2C_CHANNELS and seed.links.get(seed.campaigns[plan.name].pk)
     ]
-    for visitor, at, store_id, member_id, walk_in, b2c in sources:
-        if visitor == WALK_VISITOR or (skip_member is not None and member_id == skip_member):
+    for visitor, at, store, member, walk_in, b2c in sources:
+        if visitor == WALK_VISITOR or (skip_member is not None and member == skip_member):
             continue
         if rng.random() > TOUCHED:
             continue
         for _touch in range(rng.choice((1, 1, 2, 3))):
             if b2c:
                 link = rng.choice(tmall) if tmall else None
-            elif walk_in and store_id in seed.posters and rng.random() < 0.6:
-                link = seed.posters[store_id]
+            elif walk_in and store in seed.posters and rng.random() < 0.6:
+                link = seed.posters[store]
             elif o2o_plans:
                 plan = rng.choices(o2o_plans, [plan.weight for plan in o2o_plans])[0]
                 link = rng.choice(seed.links[seed.campaigns[plan.name].pk])

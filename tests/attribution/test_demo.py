@@ -62,7 +62,7 @@ def test_the_demo_shows_a_real_funnel_a_poster_walkthrough_and_seeding_twice_cha
                 answer = hq.get("/api/v1/reports/funnel/", {"group_by": group_by, "model": model})
                 assert answer.status_code == 200, answer.json()
                 visitors, bookings, visits, orders, revenue, cost = totals(answer.json()["rows"])
-                assert min(visitors, bookings, visits, orders, revenue, cost) > 0, (model, group_by)
+                assert min(Decimal(visitors), bookings, visits, orders, revenue, cost) > 0, (model, group_by)
         by_channel = hq.get("/api/v1/reports/funnel/", {"group_by": "channel", "model": tenant.attribution_model})
         channels = {row["key"]: row for row in by_channel.json()["rows"]}
         # the Tmall shop's touchpoints are there, and count nowhere: no visitor, no credit
@@ -93,6 +93,7 @@ def _follow_the_poster_walkthrough(tenant: Tenant, brand, printed: str) -> None:
     # the demo prints where to look: the poster campaign's page
     line = next(line for line in printed.splitlines() if "poster walkthrough" in line and f"{brand.slug} " in line)
     assert re.search(rf"/hq/campaigns/{link.campaign_id}/ \(QR {WALK_CODE} at SH01: ", line)
+    assert link.campaign is not None
     assert (link.campaign.channel, len(scans)) == (Channel.POSTER, 1)
     client = Client(HTTP_HOST=f"{tenant.slug}.localhost", HTTP_ACCEPT_LANGUAGE="en")
     username = line.split()[1]
