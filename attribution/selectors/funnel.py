@@ -88,17 +88,31 @@ def default_window(*, tenant: Tenant, today: dt.date | None = None) -> Window:
 
 
 def funnel(
-    *, tenant: Tenant, group_by: str, window: Window, model: str, store_id: int | None = None
+    *,
+    tenant: Tenant,
+    group_by: str,
+    window: Window,
+    model: str,
+    store_id: int | None = None,
+    campaign_id: int | None = None,
 ) -> list[FunnelRow]:
     """The funnel rows of `tenant` grouped by `group_by` (GROUPS) in `window` under `model`; of
-    the store `store_id` only when given (a store manager's). Rows sorted by key, None last."""
+    the store `store_id` only when given (a store manager's); of the campaign `campaign_id` only
+    when given (a campaign's page: its touchpoints, credits and spend; under `markov`, its row of
+    the brand's campaigns). Rows sorted by key, None last."""
     field = KEY_FIELD[group_by]
-    visitors = _visitors(tenant=tenant, field=field, window=window, store_id=store_id)
+    visitors = _visitors(tenant=tenant, field=field, window=window, store_id=store_id, campaign_id=campaign_id)
     if model == MARKOV:
         counts = _markov_counts(tenant=tenant, group_by=group_by, window=window)
+        if campaign_id is not None:
+            counts = {key: count for key, count in counts.items() if key == campaign_id}
     else:
-        counts = _credited(tenant=tenant, field=field, window=window, model=model, store_id=store_id)
-    costs = _costs(tenant=tenant, group_by=group_by, window=window, model=model, store_id=store_id)
+        counts = _credited(
+            tenant=tenant, field=field, window=window, model=model, store_id=store_id, campaign_id=campaign_id
+        )
+    costs = _costs(
+        tenant=tenant, group_by=group_by, window=window, model=model, store_id=store_id, campaign_id=campaign_id
+    )
     if store_id is not None and group_by == "store":
         costs = {key: value for key, value in costs.items() if key == store_id}
     keys = set(visitors) | set(counts) | set(costs)
@@ -136,7 +150,9 @@ def _window_q(window: Window) -> Q:
     return Q(at__gte=window.start, at__lt=window.end)
 
 
-def _visitors(*, tenant: Tenant, field: str, window: Window, store_id: int | None) -> dict[Key, int]:
+def _visitors(
+    *, tenant: Tenant, field: str, window: Window, store_id: int | None, campaign_id: int | None = None
+) -> dict[Key, int]:
     """Distinct persons (a stitched member, else the visitor id) with a touchpoint of each group in
     the window; B2C marketplace touchpoints never count. One query: the distinct (group, visitor)
     pairs first, then their persons, counted by hash aggregates."""
@@ -145,6 +161,7 @@ def _visitors(*, tenant: Tenant, field: str, window: Window, store_id: int | Non
     b2c = sorted(str(channel) for channel in B2C_CHANNELS)
     b2c_in = ", ".join(["%s"] * len(b2c))
     where_store = "AND t.store_id = %s" if store_id is not None else ""
+    where_campaign = "AND t.campaign_id = %s" if campaign_id is not None else ""
     sql = f"""
         SELECT persons.key, count(*) FROM (
             SELECT DISTINCT pairs.key AS key, i.member_id AS member_id,
@@ -152,7 +169,8 @@ def _visitors(*, tenant: Tenant, field: str, window: Window, store_id: int | Non
             FROM (
                 SELECT DISTINCT t.{column} AS key, t.visitor_id
                 FROM {touchpoint} t
-                WHERE t.tenant_id = %s AND t.at >= %s AND t.at < %s AND t.channel NOT IN ({b2c_in}) {where_store}
+                WHERE t.tenant_id = %s AND t.at >= %s AND t.at < %s AND t.channel NOT IN ({b2c_in})
+                      {where_store} {where_campaign}
             ) pairs
             LEFT JOIN {identity} i ON i.tenant_id = %s AND i.visitor_id = pairs.visitor_id
         ) persons
@@ -161,6 +179,8 @@ def _visitors(*, tenant: Tenant, field: str, window: Window, store_id: int | Non
     params: list[Any] = [tenant.pk, window.start, window.end, *b2c]
     if store_id is not None:
         params.append(store_id)
+    if campaign_id is not None:
+        params.append(campaign_id)
     params.append(tenant.pk)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -168,13 +188,15 @@ def _visitors(*, tenant: Tenant, field: str, window: Window, store_id: int | Non
 
 
 def _credited(
-    *, tenant: Tenant, field: str, window: Window, model: str, store_id: int | None
+    *, tenant: Tenant, field: str, window: Window, model: str, store_id: int | None, campaign_id: int | None = None
 ) -> dict[Key, dict[str, Decimal]]:
     """The credited bookings, visits and orders of each group (sums of shares) and their exact
     revenue (share times the order's total). One query."""
     credits = Credit.objects.filter(_window_q(window), tenant=tenant, model=model)
     if store_id is not None:
         credits = credits.filter(store_id=store_id)
+    if campaign_id is not None:
+        credits = credits.filter(campaign_id=campaign_id)
     rows = (
         credits.values(field)
         .annotate(
@@ -215,13 +237,16 @@ def _revenue_in_cents(exact: Mapping[Key, Decimal]) -> dict[Key, Decimal]:
     return {key: parts[i] for i, key in indexed.items()}
 
 
-def _costs(*, tenant: Tenant, group_by: str, window: Window, model: str, store_id: int | None) -> dict[Key, Decimal]:
+def _costs(
+    *, tenant: Tenant, group_by: str, window: Window, model: str, store_id: int | None, campaign_id: int | None = None
+) -> dict[Key, Decimal]:
     """Each group's cost: the spend of its campaigns in the window (campaign, channel); for store
     and guide rows, and for a store's own funnel, each campaign's spend allocated by the groups'
     shares of its credited visits, to the cent by largest remainder. Spend of a campaign with no
     credited visit is allocated to no store or guide."""
     spend_rows = (
         CampaignSpend.objects.filter(tenant=tenant, date__gte=window.first, date__lte=window.last)
+        .filter(**({"campaign_id": campaign_id} if campaign_id is not None else {}))
         .values("campaign_id", "campaign__channel")
         .annotate(amount=Sum("amount"))
         .order_by()

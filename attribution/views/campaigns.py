@@ -1,6 +1,8 @@
 """HQ's campaign pages: the campaigns with their channel, dates, budget and spend so far; a
-campaign's form; a campaign's page with its tracking links (each with its URL to copy and its QR
-code as PNG and SVG) and its spend, where HQ makes a link and adds a spend entry.
+campaign's form; a campaign's page with its funnel of the last 30 days (in all, and by store), its
+latest credited conversions (each leading to its booking's or order's page), its tracking links
+(each with its URL to copy and its QR code as PNG and SVG) and its spend, where HQ makes a link and
+adds a spend entry.
 
 Under the pages' error boundary: a refused form is shown again bound to what was typed, the error
 next to its field, nothing saved (`o2o.portals.errors`)."""
@@ -18,8 +20,11 @@ from django.utils.translation import gettext as _
 from attribution.forms import CampaignForm, LinkForm, SpendForm
 from attribution.models import Campaign, TrackingLink
 from attribution.policies import CAMPAIGN_EDITORS
+from attribution.selectors.conversions import credit_model, recent_conversions
+from attribution.selectors.funnel import default_window, funnel
 from attribution.services import campaigns as campaign_services
 from attribution.services import links as link_services
+from o2o.choices import AttributionModel
 from o2o.errors import AppError, NotFound
 from o2o.portals.access import portal_page
 from o2o.portals.errors import error_page
@@ -95,7 +100,7 @@ def hq_campaign_edit(request: SignedInPortalRequest, campaign_id: int) -> HttpRe
 hq_campaign_edit.resource_model = Campaign  # type: ignore[attr-defined]
 
 
-# --- the campaign's page: links and spend -------------------------------------------------------
+# --- the campaign's page: funnel, conversions, links and spend ----------------------------------
 
 
 @dataclass(frozen=True)
@@ -126,9 +131,21 @@ def _campaign_page(
         for link in links
     ]
     spend = list(campaign_services.list_spend(tenant=tenant, campaign=campaign)[:SPEND_SHOWN])
+    window = default_window(tenant=tenant)
+    model = credit_model(tenant.attribution_model)  # the brand's, last touch standing in for Markov
+    totals = funnel(
+        tenant=tenant, group_by="campaign", window=window, model=tenant.attribution_model, campaign_id=campaign.pk
+    )
     context = {
         "portal": "hq",
         "campaign": campaign,
+        "window": window,
+        "brand_model": tenant.get_attribution_model_display(),
+        "model_label": AttributionModel(model).label,
+        "stands_in": model != tenant.attribution_model,
+        "funnel": next((row for row in totals if row.key == campaign.pk), None),
+        "by_store": funnel(tenant=tenant, group_by="store", window=window, model=model, campaign_id=campaign.pk),
+        "recent": recent_conversions(tenant=tenant, campaign_id=campaign.pk, model=model),
         "is_b2c": campaign_services.is_b2c(campaign.channel),
         "rows": rows,
         "spend": spend,
@@ -141,7 +158,9 @@ def _campaign_page(
 
 @portal_page(*CAMPAIGN_EDITORS)
 def hq_campaign_detail(request: SignedInPortalRequest, campaign_id: int) -> HttpResponse:
-    """A campaign: its facts, its links with their QR codes, its spend, and the forms adding them."""
+    """A campaign: its facts, its funnel of the last 30 days (in all and by store) under the brand's
+    model, its latest credited conversions, its links with their QR codes, its spend, and the forms
+    adding them."""
     campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
     return _campaign_page(request, campaign)
 

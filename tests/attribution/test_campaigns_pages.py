@@ -36,8 +36,10 @@ def spend(tenant, campaign, day, amount):
 # the count and the page with the spend summed; the messages and the menu read nothing more
 LIST_PAGE_QUERIES = 10
 # the campaign with its total, its links with store, guide, product and service, its spend, and the
-# link form's stores, guides, products and services
-DETAIL_PAGE_QUERIES = 15
+# link form's stores, guides, products and services (15); its funnel of the last 30 days, with no
+# touch, credit or spend in them (visitors, credits, spend; by store the same three) and its recent
+# conversions (7): tests/attribution/test_campaign_funnel_page.py pins the page with a funnel
+DETAIL_PAGE_QUERIES = 15 + 7
 
 
 def test_the_list_shows_channel_dates_budget_and_spend_so_far(
