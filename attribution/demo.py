@@ -36,6 +36,7 @@ from attribution.demo_walkthrough import WALK_CODE, WALK_VISITOR, flagship, walk
 from attribution.models import Campaign, CampaignSpend, Conversion, Touchpoint, TrackingLink
 from attribution.services import conversions
 from attribution.services.credits import recompute_credits
+from attribution.services.dashboard import refresh_dashboard
 from attribution.services.identity import stitch
 from attribution.services.links import CODE_ALPHABET, CODE_SIZE
 from bookings.models import Booking, StoreVisit
@@ -379,6 +380,7 @@ def seed_attribution_for(*, tenant: Tenant, brand: DemoBrand, now: dt.datetime |
         _devices(seed, skip_member=skip)
         Touchpoint.objects.bulk_create(seed.rows, batch_size=1000)
         recompute_credits(tenant=tenant, start=now - dt.timedelta(days=2 * DAYS), end=now + dt.timedelta(days=1))
+    refresh_dashboard(tenant=tenant)  # the dashboards' figures at once (no beat runs in the demo)
     _walkthrough_line(tenant=tenant, brand=brand)
 
 

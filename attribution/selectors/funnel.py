@@ -243,9 +243,11 @@ def _costs(
     """Each group's cost: the spend of its campaigns in the window (campaign, channel); for store
     and guide rows, and for a store's own funnel, each campaign's spend allocated by the groups'
     shares of its credited visits, to the cent by largest remainder. Spend of a campaign with no
-    credited visit is allocated to no store or guide."""
+    credited visit is allocated to no store or guide. A B2C marketplace campaign's spend is no O2O
+    cost: it counts nowhere."""
     spend_rows = (
         CampaignSpend.objects.filter(tenant=tenant, date__gte=window.first, date__lte=window.last)
+        .exclude(campaign__channel__in=sorted(B2C_CHANNELS))
         .filter(**({"campaign_id": campaign_id} if campaign_id is not None else {}))
         .values("campaign_id", "campaign__channel")
         .annotate(amount=Sum("amount"))

@@ -20,6 +20,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from rest_framework.test import APIClient
 
+from attribution.choices import Channel
+from attribution.models import Campaign
 from attribution.services.conversions import record_booking, record_order, record_visit
 from o2o.choices import Role
 from o2o.models import Tenant, User
@@ -282,4 +284,20 @@ def test_thirds_of_an_order_s_revenue_add_up_to_the_cent(hq: APIClient, world: W
         (world.wechat.pk, d("0.333333333334"), "33.34"),
         (world.poster.pk, d("0.333333333333"), "33.33"),
         (sms.pk, d("0.333333333333"), "33.33"),
+    ]
+
+
+def test_a_marketplace_campaign_s_touches_and_spend_count_nowhere(hq: APIClient, world: World) -> None:
+    with tenant_scope(world.tenant):
+        tmall = Campaign.objects.create(
+            tenant=world.tenant, name="Tmall shop", channel=Channel.TMALL, starts=dt.date(2026, 6, 1)
+        )
+        world.touch("v2", days_ago(6), tmall)
+        world.spend(tmall, dt.date(2026, 6, 15), "300.00")
+    by_campaign = rows(hq, group_by="campaign", model="last_touch")
+    assert [row[0] for row in by_campaign] == [world.wechat.pk, world.poster.pk]
+    assert sum(D(row[8]) for row in by_campaign) == D("190.00")
+    assert [(row[0], row[8]) for row in rows(hq, group_by="channel", model="last_touch")] == [
+        ("poster", "90.00"),
+        ("wechat", "100.00"),
     ]
