@@ -8,6 +8,7 @@ when the file is opened (`o2o.spreadsheets`: a campaign named `=HYPERLINK(...)` 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import tablib
@@ -106,8 +107,15 @@ def retention_dataset(report: RetentionReport) -> tablib.Dataset:
     return dataset
 
 
+def _fixed(value: Any) -> Any:
+    """A Decimal in fixed point with its decimals (`0E-12` is written 0.000000000000), as the API does."""
+    return format(value, "f") if isinstance(value, Decimal) else value
+
+
 def render(dataset: tablib.Dataset, file_format: str) -> bytes:
-    """The file's bytes: CSV in UTF-8 with a BOM (so that Excel reads it), or XLSX."""
+    """The file's bytes: CSV in UTF-8 with a BOM (so that Excel reads it), or XLSX (decimals as
+    numbers)."""
     if file_format == XLSX:
         return bytes(spreadsheets.XLSX().export_data(dataset))
-    return ("\ufeff" + spreadsheets.CSV().export_data(dataset)).encode("utf-8")
+    fixed = tablib.Dataset(*[[_fixed(cell) for cell in row] for row in dataset], headers=dataset.headers)
+    return ("\ufeff" + spreadsheets.CSV().export_data(fixed)).encode("utf-8")
