@@ -50,9 +50,7 @@ class PriceBandListApi(TenantApi):
         policies.authorize_price_bands(request.actor)
         data = PriceBandInput(data=request.data)
         data.is_valid(raise_exception=True)
-        band = services.create_price_band(
-            tenant=request.tenant, data=services.PriceBandInput(**data.validated_data)
-        )
+        band = services.create_price_band(tenant=request.tenant, data=services.PriceBandInput(**data.validated_data))
         return Response(PriceBandOutput(band).data, status=status.HTTP_201_CREATED)
 
 

@@ -6,9 +6,9 @@ Errors stay JSON. The files: attribution.exports.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
+import tablib
 from django.http import HttpResponse
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
@@ -49,23 +49,23 @@ def file_response(content: bytes, file_format: str, name: str) -> HttpResponse:
 
 
 class _ExportApi(TenantApi):
-    """A report's file; subclasses name the report, the format and the readers."""
+    """A report's file; subclasses read the report (`dataset`) and name the format and the readers."""
 
     resource_model = None  # aggregates, not rows with ids
     file_format: ClassVar[str] = exports.CSV
-    read: ClassVar[Callable[..., Any]]
-    dataset: ClassVar[Callable[[Any], Any]]
-    file_name: ClassVar[Callable[[Any], str]]
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[Any, str]:
         # the file is an HttpResponse; errors stay JSON whatever the client accepts
         renderer = JSONRenderer()
         return renderer, renderer.media_type
 
+    def dataset(self, request: SignedInApiRequest) -> tuple[tablib.Dataset, str]:
+        """The report's dataset and the file's name (without its suffix)."""
+        raise NotImplementedError
+
     def get(self, request: SignedInApiRequest) -> HttpResponse:
-        report = type(self).read(tenant=request.tenant, actor=request.actor, query=request.query_params)
-        content = exports.render(type(self).dataset(report), self.file_format)
-        return file_response(content, self.file_format, type(self).file_name(report))
+        dataset, name = self.dataset(request)
+        return file_response(exports.render(dataset, self.file_format), self.file_format, name)
 
 
 def _schema(parameters: list[Any], file_format: str) -> Any:
@@ -75,23 +75,26 @@ def _schema(parameters: list[Any], file_format: str) -> Any:
 
 class _FunnelExport(_ExportApi):
     allowed_roles: ClassVar = {"GET": frozenset(policies.FUNNEL_READERS)}
-    read = staticmethod(read_funnel)
-    dataset = staticmethod(exports.funnel_dataset)
-    file_name = staticmethod(funnel_file_name)
+
+    def dataset(self, request: SignedInApiRequest) -> tuple[tablib.Dataset, str]:
+        report = read_funnel(tenant=request.tenant, actor=request.actor, query=request.query_params)
+        return exports.funnel_dataset(report), funnel_file_name(report)
 
 
 class _RepurchaseExport(_ExportApi):
     allowed_roles: ClassVar = {"GET": frozenset(policies.COHORT_READERS)}
-    read = staticmethod(read_repurchase)
-    dataset = staticmethod(exports.repurchase_dataset)
-    file_name = staticmethod(repurchase_file_name)
+
+    def dataset(self, request: SignedInApiRequest) -> tuple[tablib.Dataset, str]:
+        report = read_repurchase(tenant=request.tenant, actor=request.actor, query=request.query_params)
+        return exports.repurchase_dataset(report), repurchase_file_name(report)
 
 
 class _RetentionExport(_ExportApi):
     allowed_roles: ClassVar = {"GET": frozenset(policies.COHORT_READERS)}
-    read = staticmethod(read_retention)
-    dataset = staticmethod(exports.retention_dataset)
-    file_name = staticmethod(retention_file_name)
+
+    def dataset(self, request: SignedInApiRequest) -> tuple[tablib.Dataset, str]:
+        report = read_retention(tenant=request.tenant, actor=request.actor, query=request.query_params)
+        return exports.retention_dataset(report), retention_file_name(report)
 
 
 class FunnelCsvApi(_FunnelExport):

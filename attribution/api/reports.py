@@ -36,8 +36,8 @@ from attribution.selectors.reports import (
 from o2o.api.base import TenantApi
 from o2o.choices import AttributionModel
 from o2o.fields import id_field
-from o2o.money import MONEY
 from o2o.models import Tenant
+from o2o.money import MONEY
 from o2o.tenancy.actor import Actor
 from o2o.tenancy.request import SignedInApiRequest
 
@@ -268,7 +268,9 @@ def read_retention(*, tenant: Tenant, actor: Actor, query: Any) -> RetentionRepo
     policies.authorize_cohort_reports(actor)
     params = RetentionInput(data=query)
     params.is_valid(raise_exception=True)
-    return retention_report(tenant=tenant, first=params.validated_data.get("from"), last=params.validated_data.get("to"))
+    return retention_report(
+        tenant=tenant, first=params.validated_data.get("from"), last=params.validated_data.get("to")
+    )
 
 
 def retention_body(report: RetentionReport) -> dict[str, Any]:

@@ -126,9 +126,7 @@ def repurchase_report(
     return RepurchaseReport(window=window, category_id=category_id, rows=rows)
 
 
-def retention_report(
-    *, tenant: Tenant, first: dt.date | None = None, last: dt.date | None = None
-) -> RetentionReport:
+def retention_report(*, tenant: Tenant, first: dt.date | None = None, last: dt.date | None = None) -> RetentionReport:
     """Retention by monthly cohort (attribution.selectors.retention) for the cohort months asked
     for (any day of a month names it): a missing end is the current month, a missing start 11 months
     before the end. Raises InvalidInput naming `from` or `to` (after the current month, before the

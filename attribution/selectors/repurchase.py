@@ -101,9 +101,7 @@ def repurchase(
 
 
 def _purchases(*, tenant: Tenant, window: Window, category_id: int | None, bands: list[Band]) -> Any:
-    lines = purchase_lines(tenant=tenant).filter(
-        order__created_at__gte=window.start, order__created_at__lt=window.end
-    )
+    lines = purchase_lines(tenant=tenant).filter(order__created_at__gte=window.start, order__created_at__lt=window.end)
     if category_id is not None:
         lines = lines.filter(sku__product__category_id=category_id)
     # the highest band whose bound the price reaches; the lowest band takes the prices below it too
@@ -125,10 +123,8 @@ def _purchases(*, tenant: Tenant, window: Window, category_id: int | None, bands
 
 
 def _statement(purchases_sql: str, median: str) -> str:
-    if connection.vendor == "postgresql":
-        gap = "p_day - prev"  # date - date: whole days
-    else:  # SQLite: the days are ISO texts
-        gap = "CAST(julianday(p_day) - julianday(prev) AS INTEGER)"
+    # whole days: date - date on PostgreSQL; on SQLite the days are ISO texts
+    gap = "p_day - prev" if connection.vendor == "postgresql" else "CAST(julianday(p_day) - julianday(prev) AS INTEGER)"
     head = f"""
         WITH purchases AS ({purchases_sql}),
         gaps AS (
@@ -142,7 +138,7 @@ def _statement(purchases_sql: str, median: str) -> str:
     """  # noqa: S608  (the sub-query is the ORM's, every value a parameter)
     if median == PERCENTILE:
         return (
-            head
+            head  # noqa: S608  (constant SQL after the ORM's sub-query)
             + """
         SELECT p_category, p_band, COUNT(DISTINCT p_member), COUNT(*), COUNT(gap),
                percentile_cont(0.5) WITHIN GROUP (ORDER BY gap), NULL
@@ -150,7 +146,7 @@ def _statement(purchases_sql: str, median: str) -> str:
         """
         )
     return (
-        head
+        head  # noqa: S608  (constant SQL after the ORM's sub-query)
         + """,
         ranked AS (
             SELECT p_category, p_band, gap,

@@ -95,13 +95,17 @@ def retention(*, tenant: Tenant, months: Months) -> list[CohortRow]:
         .values("member_id")
         .annotate(first_at=Min("created_at"))
         .filter(first_at__gte=start, first_at__lt=cohorts_end)
-        .annotate(r_member=F("member_id"), r_cohort=TruncMonth("first_at", tzinfo=months.zone, output_field=DateField()))
+        .annotate(
+            r_member=F("member_id"), r_cohort=TruncMonth("first_at", tzinfo=months.zone, output_field=DateField())
+        )
         .values("r_member", "r_cohort")
     )
     active = (
         purchase_orders(tenant=tenant)
         .filter(created_at__gte=start, created_at__lt=counted_end)
-        .annotate(r_member=F("member_id"), r_month=TruncMonth("created_at", tzinfo=months.zone, output_field=DateField()))
+        .annotate(
+            r_member=F("member_id"), r_month=TruncMonth("created_at", tzinfo=months.zone, output_field=DateField())
+        )
         .values("r_member", "r_month")
         .distinct()
     )

@@ -35,5 +35,9 @@ _REPORT = "a report of the brand's aggregates, not a list of rows"
 SINGLE_OBJECTS = {
     "report-repurchase": _REPORT,
     "report-retention": _REPORT,
-    **{f"report-{name}-{suffix}": _REPORT for name in ("funnel", "repurchase", "retention") for suffix in ("csv", "xlsx")},
+    **{
+        f"report-{name}-{suffix}": _REPORT
+        for name in ("funnel", "repurchase", "retention")
+        for suffix in ("csv", "xlsx")
+    },
 }

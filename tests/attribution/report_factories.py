@@ -49,7 +49,9 @@ class Shop:
         """One SKU per category (its unit price is the line's, whatever the SKU's list price)."""
         if category not in self.skus:
             number = next(_numbers)
-            product = Product.objects.create(tenant=self.tenant, name=f"{category} {number}", category=self.category(category))
+            product = Product.objects.create(
+                tenant=self.tenant, name=f"{category} {number}", category=self.category(category)
+            )
             self.skus[category] = Sku.objects.create(
                 tenant=self.tenant, product=product, code=f"R-{number}", name=f"{category}", price=Decimal("1.00")
             )

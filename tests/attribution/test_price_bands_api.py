@@ -69,9 +69,7 @@ def test_a_duplicate_lower_bound_is_a_400_naming_it(hq: APIClient, tenant: Tenan
         ({"lower_bound": "1.00", "label": "x" * 61}, "label"),
     ],
 )
-def test_a_bad_band_is_a_400_naming_the_field(
-    hq: APIClient, tenant: Tenant, body: dict[str, str], field: str
-) -> None:
+def test_a_bad_band_is_a_400_naming_the_field(hq: APIClient, tenant: Tenant, body: dict[str, str], field: str) -> None:
     response = hq.post(URL, body, format="json")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [field]
@@ -100,9 +98,7 @@ def test_another_brand_s_band_is_not_found(hq: APIClient, other_tenant: Tenant) 
     assert bands(other_tenant) == [("10.00", "")]
 
 
-def test_the_list_s_query_count_does_not_grow(
-    hq: APIClient, tenant: Tenant, django_assert_num_queries: Any
-) -> None:
+def test_the_list_s_query_count_does_not_grow(hq: APIClient, tenant: Tenant, django_assert_num_queries: Any) -> None:
     expected = API_QUERIES[connection.vendor] + 2  # the count and the page
     with tenant_scope(tenant):
         PriceBand.objects.create(tenant=tenant, lower_bound=Decimal("0.00"))

@@ -54,7 +54,7 @@ def test_the_funnel_as_csv(hq: APIClient, world: World) -> None:
     # linear thirds: WeChat two touches of three (0.666666666667 of the order, 66.67), the poster one
     assert response.content.decode("utf-8") == (
         BOM + "Key,Label,Visitors,Bookings,Visits,Orders,Revenue,Online-to-store rate,Cost,Cost per visit\r\n"
-        f"{world.wechat.pk},\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",1,0.000000000000,0.000000000000,"
+        f'{world.wechat.pk},"\'=HYPERLINK(""http://evil"",""x"")",1,0.000000000000,0.000000000000,'
         "0.666666666667,66.67,0.0000,100.00,\r\n"
         f"{world.poster.pk},Poster QR,1,0.000000000000,0.000000000000,0.333333333333,33.33,0.0000,0.00,\r\n"
     )
@@ -74,7 +74,8 @@ def test_the_funnel_as_xlsx_reads_back(hq: APIClient, world: World) -> None:
     assert sheet.cell(row=2, column=2).data_type == "s"
     assert [Decimal(str(value)) for value in values[1][5:7]] == [Decimal("0.666666666667"), Decimal("66.67")]
     assert [Decimal(str(value)) for value in (values[1][8], values[2][6])] == [Decimal("100"), Decimal("33.33")]
-    assert values[1][9] is None and len(values) == 3
+    assert values[1][9] is None
+    assert len(values) == 3
 
 
 @pytest.fixture
@@ -115,7 +116,11 @@ def test_retention_as_csv(hq: APIClient, shop: Shop) -> None:
     response = hq.get("/api/v1/reports/retention/export.csv", {"from": "2026-01", "to": "2026-01"})
     assert response["Content-Disposition"] == 'attachment; filename="retention-2026-01-2026-01.csv"'
     lines = response.content.decode("utf-8").removeprefix(BOM).split("\r\n")
-    assert lines[:3] == ["Cohort,Size,Months after,Month,Members,Rate", "2026-01,2,0,2026-01,2,1.0000", "2026-01,2,1,2026-02,0,0.0000"]
+    assert lines[:3] == [
+        "Cohort,Size,Months after,Month,Members,Rate",
+        "2026-01,2,0,2026-01,2,1.0000",
+        "2026-01,2,1,2026-02,0,0.0000",
+    ]
 
 
 def test_exports_are_read_as_the_reports_are(
@@ -141,9 +146,7 @@ def test_a_bad_parameter_is_a_json_400_naming_it(hq: APIClient, world: World) ->
 
 
 @pytest.mark.parametrize("name", ["funnel", "repurchase", "retention"])
-def test_the_query_count_of_an_export(
-    hq: APIClient, world: World, name: str, django_assert_num_queries: Any
-) -> None:
+def test_the_query_count_of_an_export(hq: APIClient, world: World, name: str, django_assert_num_queries: Any) -> None:
     # the request's own, then the report's: funnel 4 (visitors, credits, spend, labels),
     # repurchase 2 (bands, statement; no row, no names), retention 1
     expected = API_QUERIES[connection.vendor] + {"funnel": 4, "repurchase": 2, "retention": 1}[name]

@@ -120,7 +120,10 @@ def test_the_repurchase_page(hq, shop, django_assert_num_queries):
         2,
         Decimal("6.5"),  # A 10 days, B 3 days
     )
-    assert f'href="/hq/reports/repurchase.csv?from=2026-01-01&amp;to=2026-01-31&amp;category={shop.categories["Frames"].pk}"' in page.content.decode()
+    assert (
+        f'href="/hq/reports/repurchase.csv?from=2026-01-01&amp;to=2026-01-31&amp;category={shop.categories["Frames"].pk}"'
+        in page.content.decode()
+    )
 
 
 def test_the_retention_page_shades_each_rate(hq, shop, django_assert_num_queries):
@@ -133,7 +136,8 @@ def test_the_retention_page_shades_each_rate(hq, shop, django_assert_num_queries
         [(2, 10, Decimal("100.0")), (1, 5, Decimal("50.0"))],
     )
     html = page.content.decode()
-    assert 'class="rate shade-10"' in html and 'class="rate shade-5"' in html
+    assert 'class="rate shade-10"' in html
+    assert 'class="rate shade-5"' in html
     assert 'href="/hq/reports/retention.xlsx?from=2026-01&amp;to=2026-01"' in html
 
 

@@ -172,9 +172,7 @@ def test_a_bad_parameter_is_a_400_naming_it(hq: APIClient, params: dict[str, str
     assert list(response.json()["errors"]) == [field]
 
 
-def test_another_brand_s_category_is_unknown(
-    hq: APIClient, shop: Shop, other_tenant: Tenant
-) -> None:
+def test_another_brand_s_category_is_unknown(hq: APIClient, shop: Shop, other_tenant: Tenant) -> None:
     theirs = open_shop(other_tenant)
     with tenant_scope(other_tenant):
         theirs.buy("A", at("2026-01-05"), [("Frames", "100.00")])
@@ -185,9 +183,7 @@ def test_another_brand_s_category_is_unknown(
     assert rows(hq) == EXPECTED  # and their purchases never count
 
 
-def test_the_query_count_does_not_grow_with_the_data(
-    hq: APIClient, shop: Shop, django_assert_num_queries: Any
-) -> None:
+def test_the_query_count_does_not_grow_with_the_data(hq: APIClient, shop: Shop, django_assert_num_queries: Any) -> None:
     # the request's own; then the bands, the statement, the categories' names
     expected = API_QUERIES[connection.vendor] + 3
     with django_assert_num_queries(expected):

@@ -159,9 +159,7 @@ def test_another_brand_s_orders_never_count(hq: APIClient, shop: Shop, other_ten
     assert cohorts(hq) == before
 
 
-def test_the_query_count_does_not_grow_with_the_data(
-    hq: APIClient, shop: Shop, django_assert_num_queries: Any
-) -> None:
+def test_the_query_count_does_not_grow_with_the_data(hq: APIClient, shop: Shop, django_assert_num_queries: Any) -> None:
     expected = API_QUERIES[connection.vendor] + 1  # one statement
     with django_assert_num_queries(expected):
         cohorts(hq)
