@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -209,6 +209,7 @@ class RepurchaseApi(TenantApi):  # GET /api/v1/reports/repurchase/
 # --- retention by monthly cohort -----------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-01"})
 class MonthField(serializers.Field):
     """A month as `YYYY-MM`, read as its first day."""
 
