@@ -238,3 +238,24 @@ class DashboardSnapshot(TenantOwned):
         verbose_name = _("dashboard snapshot")
         verbose_name_plural = _("dashboard snapshots")
         indexes = [models.Index(fields=["tenant", "store", "computed_at"], name="snapshot_tenant_store_at")]
+
+
+class PriceBand(TenantOwned):
+    """A price band the brand sets for the repurchase report: from its lower bound (included) to
+    the next band's (excluded); the highest band is open-ended, and the lowest also takes a price
+    below its bound. A brand without bands has one band, "all prices"."""
+
+    lower_bound = models.DecimalField(_("lower bound"), **MONEY)
+    label = models.CharField(_("label"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("price band")
+        verbose_name_plural = _("price bands")
+        ordering = ["lower_bound"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "lower_bound"], name="priceband_unique_lower_bound"),
+            models.CheckConstraint(condition=models.Q(lower_bound__gte=0), name="priceband_bound_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or str(self.lower_bound)

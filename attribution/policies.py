@@ -110,3 +110,29 @@ def dashboard_store(actor: Actor) -> int | None:
     """The store whose funnel the actor reads on `/store/`: the store they manage; None for anyone
     else (a guide, who sees no funnel)."""
     return managed_store_id(actor)
+
+
+FUNNEL_READERS = HQ_ROLES | {Role.STORE_MANAGER}
+COHORT_READERS = HQ_ROLES
+PRICE_BAND_EDITORS = HQ_ROLES
+
+
+def can_read_cohort_reports(actor: Actor) -> bool:
+    """The repurchase cycle and retention by cohort are the brand's, read by HQ (admin or staff)
+    only: a store manager reads their store's funnel, not the brand's customers' habits."""
+    return actor.is_hq
+
+
+def authorize_cohort_reports(actor: Actor) -> None:
+    """Raise Forbidden (403) unless the actor may read the repurchase and retention reports."""
+    require(can_read_cohort_reports(actor), _("Only HQ reads the repurchase and retention reports."))
+
+
+def can_manage_price_bands(actor: Actor) -> bool:
+    """HQ (admin or staff) sets the brand's price bands."""
+    return actor.is_hq
+
+
+def authorize_price_bands(actor: Actor) -> None:
+    """Raise Forbidden (403) unless the actor may set the price bands."""
+    require(can_manage_price_bands(actor), _("Only HQ sets the price bands."))

@@ -48,6 +48,7 @@ SECTIONS: dict[str, list[tuple[str, Any]]] = {
         ("hq-categories", _("Categories")),
         ("hq-price-lists", _("Price lists")),
         ("hq-campaigns", _("Campaigns")),
+        ("hq-reports", _("Reports")),
         ("hq-member-list", _("Members")),
         ("hq-order-list", _("Orders")),
         ("hq-order-unroutable", _("Unroutable orders")),

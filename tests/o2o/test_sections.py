@@ -25,6 +25,7 @@ def test_hq_sees_the_hq_menu_with_every_hq_page(tenant, make_user):
         "Categories",
         "Price lists",
         "Campaigns",
+        "Reports",
         "Members",
         "Orders",
         "Unroutable orders",
