@@ -30,7 +30,8 @@ from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 
 from attribution.choices import B2C_CHANNELS, ConversionKind
 from attribution.models import Campaign, Credit, DashboardSnapshot, Touchpoint, VisitorIdentity
-from attribution.selectors.funnel import MARKOV, FunnelRow, Window, _markov_counts, _revenue_in_cents, funnel
+from attribution.selectors.conversions import credit_model
+from attribution.selectors.funnel import MARKOV, FunnelRow, Window, markov_counts, revenue_in_cents, funnel
 from o2o.choices import AttributionModel
 from o2o.models import Tenant
 from o2o.money import CENT
@@ -50,8 +51,9 @@ HEURISTIC_MODELS = COMPARED_MODELS[:-1]
 
 
 def dashboard_model(tenant: Tenant) -> str:
-    """The model the dashboards show: the brand's, `linear` when the brand's is `markov`."""
-    return tenant.attribution_model if tenant.attribution_model != MARKOV else AttributionModel.LINEAR
+    """The model the dashboards show: the brand's, last touch standing in for `markov` (which
+    credits no single conversion), as on the campaign pages (`selectors.conversions.credit_model`)."""
+    return credit_model(tenant.attribution_model)
 
 
 def latest_snapshot(*, tenant: Tenant, store_id: int | None = None) -> DashboardSnapshot | None:
@@ -126,7 +128,7 @@ def store_figures(*, tenant: Tenant, window: Window) -> dict[int, dict[str, Any]
 
 
 def _store_figures(model: str, campaigns: list[dict[str, Any]]) -> dict[str, Any]:
-    revenue = _revenue_in_cents({i: row["revenue"] for i, row in enumerate(campaigns)})
+    revenue = revenue_in_cents({i: row["revenue"] for i, row in enumerate(campaigns)})
     return {
         "model": model,
         "totals": {
@@ -264,7 +266,7 @@ def _model_comparison(
     )
     for row in rows:
         cells[row["campaign_id"]][row["model"]] = {"visits": row["visits"], "orders": row["orders"]}
-    for key, counts in _markov_counts(tenant=tenant, group_by="campaign", window=window).items():
+    for key, counts in markov_counts(tenant=tenant, group_by="campaign", window=window).items():
         cells[key][MARKOV] = {"visits": counts.get("visits", ZERO), "orders": counts.get("orders", ZERO)}
     labels: dict[Any, str | None] = {row.key: row.label for row in campaigns}
     labels[None] = None

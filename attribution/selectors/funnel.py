@@ -103,7 +103,7 @@ def funnel(
     field = KEY_FIELD[group_by]
     visitors = _visitors(tenant=tenant, field=field, window=window, store_id=store_id, campaign_id=campaign_id)
     if model == MARKOV:
-        counts = _markov_counts(tenant=tenant, group_by=group_by, window=window)
+        counts = markov_counts(tenant=tenant, group_by=group_by, window=window)
         if campaign_id is not None:
             counts = {key: count for key, count in counts.items() if key == campaign_id}
     else:
@@ -116,7 +116,7 @@ def funnel(
     if store_id is not None and group_by == "store":
         costs = {key: value for key, value in costs.items() if key == store_id}
     keys = set(visitors) | set(counts) | set(costs)
-    revenue = _revenue_in_cents({key: counts.get(key, {}).get("revenue", ZERO) for key in keys})
+    revenue = revenue_in_cents({key: counts.get(key, {}).get("revenue", ZERO) for key in keys})
     labels = _labels(tenant=tenant, group_by=group_by, keys=keys)
     rows = []
     for key in sorted(keys, key=lambda key: (key is None, str(key) if group_by == "channel" else key or 0)):
@@ -226,7 +226,7 @@ def _key(value: Any) -> Key:
     return None if value in (None, "") else value
 
 
-def _revenue_in_cents(exact: Mapping[Key, Decimal]) -> dict[Key, Decimal]:
+def revenue_in_cents(exact: Mapping[Key, Decimal]) -> dict[Key, Decimal]:
     """Each row's exact credited revenue in cents, by largest remainder: the rows add up to the
     credited revenue (whole cents: each order's shares sum to 1)."""
     total = sum(exact.values(), ZERO)
@@ -321,7 +321,7 @@ def _allocate(amount: Decimal, weights: Mapping[Key, Decimal]) -> dict[Key, Deci
     return {key: parts[i] for i, key in enumerate(ordered)}
 
 
-def _markov_counts(*, tenant: Tenant, group_by: str, window: Window) -> dict[Key, dict[str, Decimal]]:
+def markov_counts(*, tenant: Tenant, group_by: str, window: Window) -> dict[Key, dict[str, Decimal]]:
     """The Markov model's bookings, visits and orders per group (campaign or channel), from the
     window's paths; revenue is the orders' credited share of the window's attributed revenue."""
     from attribution.selectors.paths import window_paths

@@ -158,13 +158,14 @@ def test_refreshing_twice_gives_the_same_figures_and_one_snapshot_each(world: Wo
         assert DashboardSnapshot.objects.filter(tenant=world.tenant).count() == 3  # the brand, North, South
 
 
-def test_the_brand_s_markov_model_shows_linear_credits(world: World) -> None:
+def test_the_brand_s_markov_model_shows_last_touch_credits(world: World) -> None:
+    # Markov credits no single conversion: last touch stands in, as on the campaign pages
     world.tenant.attribution_model = "markov"
     with tenant_scope(world.tenant):
         world.tenant.save(update_fields=["attribution_model"])
     figures = brand(world.tenant)
-    assert figures["model"] == "linear"
-    assert [(row["visits"], row["orders"]) for row in figures["campaigns"]] == [("0.50", "0.50"), ("1.50", "1.50")]
+    assert figures["model"] == "last_touch"
+    assert [(row["visits"], row["orders"]) for row in figures["campaigns"]] == [("0.00", "0.00"), ("2.00", "2.00")]
 
 
 def test_another_brand_s_rows_never_count(world: World, other_tenant: Tenant) -> None:

@@ -201,6 +201,8 @@ def test_the_periodic_jobs_come_back_after_a_flush():
     call_command("flush", interactive=False, verbosity=0)
     # then every app's periodic jobs are scheduled again, enabled
     assert sorted(PeriodicTask.objects.filter(enabled=True).values_list("name", flat=True)) == [
+        "attribution: recompute recent credits",
+        "attribution: refresh the dashboards",
         "bookings: mark no-shows",
         "bookings: send due reminders",
         "orders: re-route orders not accepted in time",
