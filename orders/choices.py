@@ -27,6 +27,13 @@ class Channel(models.TextChoices):
     B2C = "b2c", _("B2C marketplace shop")
 
 
+class GuideSource(models.TextChoices):
+    """How an order's credited guide was found (rules.md 4.2)."""
+
+    CODE = "code", _("Guide code given at checkout")
+    BINDING = "binding", _("Customer bound to the guide")
+
+
 class RoutingRule(models.TextChoices):
     CUSTOMER_CHOICE = "customer_choice", _("Chosen by the customer")
     TERRITORY = "territory", _("Franchise territory")

@@ -14,8 +14,8 @@ from bookings.models import Booking
 from catalog.models import Sku
 from members.models import Member
 from o2o.models import TenantOwned, User
-from orders.choices import CLOSED_STATUSES, Channel, EventReason, Fulfilment, OrderStatus, RoutingRule
-from stores.models import Store
+from orders.choices import CLOSED_STATUSES, Channel, EventReason, Fulfilment, GuideSource, OrderStatus, RoutingRule
+from stores.models import Store, StoreStaff
 
 
 class MoneyOptions(TypedDict):
@@ -53,6 +53,12 @@ class Order(TenantOwned):
     district = models.CharField(max_length=16, blank=True)
     chosen_store = models.ForeignKey(Store, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     guide_code = models.CharField(_("guide code"), max_length=16, blank=True)
+    # the guide credited with the order (rules.md 4.2), kept when it is placed: the one its
+    # guide_code names, else the one the member was bound to (orders.services.placing.order_guides)
+    guide = models.ForeignKey(
+        StoreStaff, on_delete=models.PROTECT, null=True, blank=True, related_name="credited_orders"
+    )
+    guide_source = models.CharField(_("guide from"), max_length=8, choices=GuideSource, blank=True)
     visitor_id = models.CharField(_("visitor id"), max_length=64, blank=True)
     booking = models.OneToOneField(Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="order")
     # who receives a delivery order, and where (rules.md 1.8: the fulfilling store, HQ and the

@@ -31,7 +31,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from attribution.choices import B2C_CHANNELS, ConversionKind
 from attribution.models import Campaign, Credit, DashboardSnapshot, Touchpoint, VisitorIdentity
 from attribution.selectors.conversions import credit_model
-from attribution.selectors.funnel import MARKOV, FunnelRow, Window, markov_counts, revenue_in_cents, funnel
+from attribution.selectors.funnel import MARKOV, FunnelRow, Window, funnel, markov_counts, revenue_in_cents
 from o2o.choices import AttributionModel
 from o2o.models import Tenant
 from o2o.money import CENT

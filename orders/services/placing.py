@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
@@ -18,7 +19,7 @@ from o2o.errors import InvalidInput
 from o2o.events import record_event
 from o2o.models import Tenant, User
 from o2o.money import round_money
-from orders.choices import Channel, EventReason, Exclusion, Fulfilment, OrderStatus
+from orders.choices import Channel, EventReason, Exclusion, Fulfilment, GuideSource, OrderStatus
 from orders.events import ORDER_PLACED
 from orders.models import Order, OrderLine
 from orders.pricing import price_line
@@ -76,35 +77,51 @@ def skus_for_sale(*, tenant: Tenant, sku_ids: Sequence[int]) -> tuple[dict[int, 
     return skus, prices
 
 
-def guide_store_id(*, tenant: Tenant, member: Member, guide_code: str, at: dt.datetime) -> int | None:
-    """The store of the guide the member is bound to at `at` (rules.md 1.3c and 4.1); else the
-    store of the active staff member whose code is `guide_code`; else None.
+@dataclass(frozen=True)
+class OrderGuides:
+    """The guides an order names or meets (rules.md 1.3c and 4.2).
+
+    `store_id` is for routing: the store of the guide the member is bound to, else the named
+    guide's. `guide_id` is the guide credited with the order, kept on it so that credit never
+    depends on a later lookup: the guide the order names by `guide_code`, else the bound one.
+    """
+
+    store_id: int | None = None
+    guide_id: int | None = None
+    source: str = ""
+
+
+def order_guides(*, tenant: Tenant, member: Member, guide_code: str, at: dt.datetime) -> OrderGuides:
+    """The guides of an order the member places at `at` with `guide_code` (OrderGuides).
 
     A `guide_code`, when given, must be an active staff member's code in this brand, whether or not
-    a binding wins: else InvalidInput naming `guide_code` (an unknown code, another brand's and a
-    former guide's look alike). Plain SQL (one query, two with a guide code): it runs for every
-    order placed.
+    a binding wins the routing: else InvalidInput naming `guide_code` (an unknown code, another
+    brand's and a former guide's look alike). Plain SQL (one query, two with a guide code): it runs
+    for every order placed.
     """
     moment = connection.ops.adapt_datetimefield_value(at)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT g.store_id FROM {GUIDE_BINDING} b JOIN {STAFF} g ON g.id = b.guide_id "  # noqa: S608
+            f"SELECT g.store_id, g.id FROM {GUIDE_BINDING} b JOIN {STAFF} g ON g.id = b.guide_id "  # noqa: S608
             "WHERE b.tenant_id = %s AND b.member_id = %s AND b.bound_at <= %s AND b.bound_until > %s "
             "AND g.is_active ORDER BY b.bound_at DESC, b.id DESC LIMIT 1",
             [tenant.pk, member.pk, moment, moment],
         )
         bound = cursor.fetchone()
         if not guide_code:
-            return bound[0] if bound is not None else None
+            if bound is None:
+                return OrderGuides()
+            return OrderGuides(store_id=bound[0], guide_id=bound[1], source=GuideSource.BINDING)
         cursor.execute(
-            f"SELECT store_id FROM {STAFF} WHERE tenant_id = %s AND code = %s AND is_active "  # noqa: S608
+            f"SELECT store_id, id FROM {STAFF} WHERE tenant_id = %s AND code = %s AND is_active "  # noqa: S608
             "ORDER BY id LIMIT 1",
             [tenant.pk, guide_code],
         )
         named = cursor.fetchone()
     if named is None:
         raise InvalidInput("guide_code", _("No shopping guide has the code %(code)s.") % {"code": guide_code})
-    return bound[0] if bound is not None else named[0]
+    store_id = bound[0] if bound is not None else named[0]
+    return OrderGuides(store_id=store_id, guide_id=named[1], source=GuideSource.CODE)
 
 
 # the unique indexes of the random values an order is given (PostgreSQL names the constraint,
@@ -224,7 +241,8 @@ def _place_order(
     codes = {pk: sku.code for pk, sku in skus.items()}
     at = now()
     guide_code = guide_code.strip().upper()
-    guide_store = guide_store_id(tenant=tenant, member=member, guide_code=guide_code, at=at)
+    guides = order_guides(tenant=tenant, member=member, guide_code=guide_code, at=at)
+    guide_store = guides.store_id
 
     unavailable: dict[int, tuple[str, Detail]] = {}
     if service is not None:
@@ -282,6 +300,8 @@ def _place_order(
         district=location.district,
         chosen_store=chosen_store,
         guide_code=guide_code,
+        guide_id=guides.guide_id,
+        guide_source=guides.source,
         visitor_id=visitor_id,
         booking=booking,
         recipient=delivery.recipient if delivery else "",
