@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "bookings",
     "orders",
     "attribution",
+    "guides",
 ]
 
 MIDDLEWARE = [

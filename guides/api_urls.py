@@ -1,0 +1,3 @@
+"""The guides API (api.md, Guides and commission): each module of `guides.api` lists its routes."""
+
+urlpatterns: list = []
