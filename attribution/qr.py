@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 
-from attribution.services.links import find_redirect_link, scan_url
+from attribution.selectors.links import find_redirect_link
+from attribution.services.links import scan_url
 from o2o.errors import NotFound
 from o2o.tenancy.request import TenantRequest
 from stores.qr import qr_png, qr_svg

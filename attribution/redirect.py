@@ -34,15 +34,8 @@ from django.utils.cache import add_never_cache_headers
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from attribution.choices import TouchKind
-from attribution.services.links import (
-    SCAN_PARAM,
-    SCAN_VALUE,
-    RedirectLink,
-    TouchInput,
-    find_redirect_link,
-    record_touchpoint,
-    target_path,
-)
+from attribution.selectors.links import RedirectLink, find_redirect_link
+from attribution.services.links import SCAN_PARAM, SCAN_VALUE, TouchInput, record_touchpoint, target_path
 from o2o.celery import broker_outage, tenant_task
 from o2o.errors import NotFound
 from o2o.models import Tenant

@@ -21,6 +21,8 @@ from rest_framework.response import Response
 from attribution import policies
 from attribution.choices import Channel, Target
 from attribution.models import Campaign, CampaignSpend, TrackingLink
+from attribution.selectors import campaigns as campaign_selectors
+from attribution.selectors import links as link_selectors
 from attribution.services import campaigns as campaign_services
 from attribution.services import links as link_services
 from o2o.api.base import TenantApi
@@ -83,7 +85,7 @@ class CampaignListApi(TenantApi):
         channel = request.query_params.get("channel") or None
         if channel is not None and channel not in Channel.values:
             raise InvalidInput("channel", _("Choose one of the channels."))
-        return self.paginate(campaign_services.list_campaigns(tenant=request.tenant, channel=channel), CampaignOutput)
+        return self.paginate(campaign_selectors.list_campaigns(tenant=request.tenant, channel=channel), CampaignOutput)
 
     @extend_schema(request=CampaignInput, responses={201: CampaignOutput})
     def post(self, request: TenantApiRequest) -> Response:
@@ -92,7 +94,7 @@ class CampaignListApi(TenantApi):
         created = campaign_services.create_campaign(
             tenant=request.tenant, data=_campaign_input(dict(data.validated_data))
         )
-        campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=created.pk)
+        campaign = campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=created.pk)
         return Response(CampaignOutput(campaign).data, status=status.HTTP_201_CREATED)
 
 
@@ -106,18 +108,18 @@ class CampaignDetailApi(TenantApi):
     @extend_schema(responses={200: CampaignOutput})
     def get(self, request: TenantApiRequest, campaign_id: int) -> Response:
         return Response(
-            CampaignOutput(campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)).data
+            CampaignOutput(campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)).data
         )
 
     def _update(self, request: TenantApiRequest, campaign_id: int, *, partial: bool) -> Response:
-        campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
+        campaign = campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
         data = CampaignInput(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         campaign_services.update_campaign(
             tenant=request.tenant, campaign=campaign, data=_campaign_input(dict(data.validated_data), campaign)
         )
         return Response(
-            CampaignOutput(campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)).data
+            CampaignOutput(campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)).data
         )
 
     @extend_schema(request=CampaignInput, responses={200: CampaignOutput})
@@ -130,7 +132,7 @@ class CampaignDetailApi(TenantApi):
 
     @extend_schema(responses={204: None})
     def delete(self, request: TenantApiRequest, campaign_id: int) -> Response:
-        campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
+        campaign = campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
         campaign_services.delete_campaign(tenant=request.tenant, campaign=campaign)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -155,14 +157,14 @@ class CampaignSpendApi(TenantApi):
 
     @extend_schema(responses={200: SpendOutput(many=True)})
     def get(self, request: TenantApiRequest, campaign_id: int) -> Response:
-        campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
-        response = self.paginate(campaign_services.list_spend(tenant=request.tenant, campaign=campaign), SpendOutput)
+        campaign = campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
+        response = self.paginate(campaign_selectors.list_spend(tenant=request.tenant, campaign=campaign), SpendOutput)
         response.data["total"] = f"{campaign.spent:.2f}"  # type: ignore[attr-defined]
         return response
 
     @extend_schema(request=SpendInput, responses={201: SpendOutput})
     def post(self, request: TenantApiRequest, campaign_id: int) -> Response:
-        campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
+        campaign = campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
         data = SpendInput(data=request.data)
         data.is_valid(raise_exception=True)
         spend = campaign_services.add_spend(
@@ -247,7 +249,7 @@ class LinkListApi(TenantApi):
     def get(self, request: TenantApiRequest) -> Response:
         campaign = LinkInput(data={"campaign": request.query_params.get("campaign") or None})
         campaign.is_valid(raise_exception=True)
-        links = link_services.list_links(
+        links = link_selectors.list_links(
             tenant=request.tenant, actor=request.actor, campaign_id=campaign.validated_data["campaign"]
         )
         paginator = Pagination()
@@ -284,7 +286,7 @@ class LinkDetailApi(TenantApi):
     error_responses: ClassVar = {"DELETE": {409: "The link was followed (switch it off instead)"}}
 
     def _link(self, request: TenantApiRequest, link_id: int, *, to_change: bool) -> TrackingLink:
-        link = link_services.get_link(tenant=request.tenant, actor=request.actor, link_id=link_id)
+        link = link_selectors.get_link(tenant=request.tenant, actor=request.actor, link_id=link_id)
         if to_change:
             policies.authorize_link(request.actor, store_id=link.store_id)
         link.tenant = request.tenant

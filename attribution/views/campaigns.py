@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from attribution.forms import CampaignForm, LinkForm, SpendForm
 from attribution.models import Campaign, TrackingLink
 from attribution.policies import CAMPAIGN_EDITORS
+from attribution.selectors import campaigns as campaign_selectors
+from attribution.selectors import links as link_selectors
 from attribution.selectors.conversions import credit_model, recent_conversions
 from attribution.selectors.funnel import default_window, funnel
 from attribution.services import campaigns as campaign_services
@@ -38,7 +40,7 @@ SPEND_SHOWN = 100
 @portal_page(*CAMPAIGN_EDITORS)
 def hq_campaign_list(request: SignedInPortalRequest) -> HttpResponse:
     """The brand's campaigns, newest first, with channel, dates, budget and spend so far; 25 a page."""
-    campaigns = campaign_services.list_campaigns(tenant=request.tenant)
+    campaigns = campaign_selectors.list_campaigns(tenant=request.tenant)
     page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "hq/campaigns/list.html", {"portal": "hq", "page": page})
 
@@ -59,7 +61,7 @@ def _form_refused(request: SignedInPortalRequest, error: AppError, campaign_id: 
         return error_page(request, error)
     campaign = None
     if campaign_id is not None:
-        campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
+        campaign = campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
     form = CampaignForm(request.POST)
     show_error(form, error)
     return _form_page(request, form, campaign, error)
@@ -80,7 +82,7 @@ def hq_campaign_new(request: SignedInPortalRequest) -> HttpResponse:
 @portal_page(*CAMPAIGN_EDITORS, on_error=_form_refused)
 def hq_campaign_edit(request: SignedInPortalRequest, campaign_id: int) -> HttpResponse:
     """A campaign's name, channel, dates and budget (`update_campaign`)."""
-    campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
+    campaign = campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
     if request.method != "POST":
         initial = {
             "name": campaign.name,
@@ -120,7 +122,7 @@ def _campaign_page(
     error: AppError | None = None,
 ) -> HttpResponse:
     tenant = request.tenant
-    links = link_services.list_links(tenant=tenant, actor=request.actor, campaign_id=campaign.pk)
+    links = link_selectors.list_links(tenant=tenant, actor=request.actor, campaign_id=campaign.pk)
     rows = [
         LinkRow(
             link=link,
@@ -130,7 +132,7 @@ def _campaign_page(
         )
         for link in links
     ]
-    spend = list(campaign_services.list_spend(tenant=tenant, campaign=campaign)[:SPEND_SHOWN])
+    spend = list(campaign_selectors.list_spend(tenant=tenant, campaign=campaign)[:SPEND_SHOWN])
     window = default_window(tenant=tenant)
     model = credit_model(tenant.attribution_model)  # the brand's, last touch standing in for Markov
     totals = funnel(
@@ -149,7 +151,7 @@ def _campaign_page(
         "is_b2c": campaign_services.is_b2c(campaign.channel),
         "rows": rows,
         "spend": spend,
-        "link_form": link_form or LinkForm(options=link_services.link_options(tenant=tenant)),
+        "link_form": link_form or LinkForm(options=link_selectors.link_options(tenant=tenant)),
         "spend_form": spend_form or SpendForm(),
         "error": error,
     }
@@ -161,7 +163,7 @@ def hq_campaign_detail(request: SignedInPortalRequest, campaign_id: int) -> Http
     """A campaign: its facts, its funnel of the last 30 days (in all and by store) under the brand's
     model, its latest credited conversions, its links with their QR codes, its spend, and the forms
     adding them."""
-    campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
+    campaign = campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
     return _campaign_page(request, campaign)
 
 
@@ -172,8 +174,8 @@ def _link_refused(request: SignedInPortalRequest, error: AppError, campaign_id: 
     """The campaign's page again, the link form bound to what was chosen, the error next to its field."""
     if isinstance(error, NotFound):
         return error_page(request, error)
-    campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
-    form = LinkForm(request.POST, options=link_services.link_options(tenant=request.tenant))
+    campaign = campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
+    form = LinkForm(request.POST, options=link_selectors.link_options(tenant=request.tenant))
     show_error(form, error, fields={"campaign": None})
     return _campaign_page(request, campaign, link_form=form, error=error)
 
@@ -181,10 +183,10 @@ def _link_refused(request: SignedInPortalRequest, error: AppError, campaign_id: 
 @portal_page(*CAMPAIGN_EDITORS, on_error=_link_refused)
 def hq_campaign_link_new(request: SignedInPortalRequest, campaign_id: int) -> HttpResponse:
     """POST: a new link of the campaign (`attribution.services.links.create_link`), then its page."""
-    campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
+    campaign = campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = LinkForm(request.POST, options=link_services.link_options(tenant=request.tenant))
+    form = LinkForm(request.POST, options=link_selectors.link_options(tenant=request.tenant))
     validated(form)
     link = link_services.create_link(
         tenant=request.tenant, actor=request.actor, data=form.data_input(campaign_id=campaign.pk)
@@ -200,7 +202,7 @@ def _spend_refused(request: SignedInPortalRequest, error: AppError, campaign_id:
     """The campaign's page again, the spend form bound to what was typed, the error next to its field."""
     if isinstance(error, NotFound):
         return error_page(request, error)
-    campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
+    campaign = campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
     form = SpendForm(request.POST)
     show_error(form, error)
     return _campaign_page(request, campaign, spend_form=form, error=error)
@@ -209,7 +211,7 @@ def _spend_refused(request: SignedInPortalRequest, error: AppError, campaign_id:
 @portal_page(*CAMPAIGN_EDITORS, on_error=_spend_refused)
 def hq_campaign_spend_new(request: SignedInPortalRequest, campaign_id: int) -> HttpResponse:
     """POST: a dated spend entry of the campaign (`add_spend`), then its page."""
-    campaign = campaign_services.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
+    campaign = campaign_selectors.get_campaign(tenant=request.tenant, campaign_id=campaign_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = SpendForm(request.POST)

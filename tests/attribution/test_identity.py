@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from attribution.models import Touchpoint, VisitorIdentity
-from attribution.services.identity import member_id_of_visitor, person_visitor_ids, stitch
+from attribution.selectors.identity import member_id_of_visitor, person_visitor_ids
+from attribution.services.identity import stitch
 from members.services import join_brand
 from o2o.tenancy import tenant_scope
 from tests.attribution.ingest_factories import ago, event, make_ingest_brand, post
