@@ -25,13 +25,14 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncDate
 
 from attribution.choices import B2C_CHANNELS, ConversionKind
 from attribution.models import Campaign, Credit, DashboardSnapshot, Touchpoint, VisitorIdentity
 from attribution.selectors.conversions import credit_model
 from attribution.selectors.funnel import MARKOV, FunnelRow, Window, funnel, markov_counts, revenue_in_cents
+from attribution.selectors.paths import person_key
 from o2o.choices import AttributionModel
 from o2o.models import Tenant
 from o2o.money import CENT
@@ -191,9 +192,7 @@ def _persons(tenant: Tenant) -> Any:
     member = Subquery(
         VisitorIdentity.objects.filter(tenant=tenant, visitor_id=OuterRef("visitor_id")).values("member_id")[:1]
     )
-    return Coalesce(
-        Concat(Value("m"), Cast(member, CharField())), Concat(Value("v"), "visitor_id"), output_field=CharField()
-    )
+    return person_key(member, "visitor_id")
 
 
 def _touchpoints(*, tenant: Tenant, window: Window) -> Any:

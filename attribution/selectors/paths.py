@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, Expression, F, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from attribution.choices import B2C_CHANNELS, ConversionKind
@@ -40,13 +40,12 @@ class WindowPaths:
         return paths
 
 
-def _person(member_field: str, visitor_field: str) -> Coalesce:
-    # a member's id (digits), else "v" and the visitor id (Concat would turn a null member into "")
-    return Coalesce(
-        Cast(F(member_field), CharField()),
-        Concat(Value("v"), F(visitor_field)),
-        output_field=CharField(),
-    )
+def person_key(member: str | BaseExpression, visitor_field: str) -> Coalesce:
+    """A person as one text: the member's id (digits) when `member` (a field or an expression) is
+    set, else "v" and the visitor id. Not Concat("m", member): Django's Concat turns a NULL part
+    into "" on every database, which would make every visitor-only person the same person."""
+    member_value = F(member) if isinstance(member, str) else member
+    return Coalesce(Cast(member_value, CharField()), Concat(Value("v"), F(visitor_field)), output_field=CharField())
 
 
 def window_paths(*, tenant: Tenant, field: str, window: Window) -> WindowPaths:
@@ -69,7 +68,7 @@ def window_paths(*, tenant: Tenant, field: str, window: Window) -> WindowPaths:
         paths.converted[kind][-1].append(key or None)
     persons = (
         Conversion.objects.filter(tenant=tenant, **in_window)
-        .annotate(person=_person("member_id", "visitor_id"))
+        .annotate(person=person_key("member_id", "visitor_id"))
         .values_list("kind", "person")
     )
     for kind, person in persons:

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from attribution.models import DashboardSnapshot
+from attribution.models import DashboardSnapshot, VisitorIdentity
 from attribution.services.dashboard import refresh_dashboard
 from o2o.models import Tenant
 from o2o.tenancy import tenant_scope
-from tests.attribution.credits_factories import World
+from tests.attribution.credits_factories import World, days_ago
 from tests.attribution.dashboard_world import TODAY, build_dashboard_world
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +45,24 @@ def test_the_brand_s_funnel_totals(world: World) -> None:
         "orders": "2.00",
         "revenue": "249.00",
     }
+
+
+def test_every_visitor_only_person_counts_once_and_a_member_s_devices_once(world: World) -> None:
+    # two more anonymous visitors, and P1's second device (stitched): 3 + 2 persons
+    with tenant_scope(world.tenant):
+        world.touch("v5", days_ago(6), world.wechat)
+        world.touch("v6", days_ago(6), world.poster)
+        VisitorIdentity.objects.create(
+            tenant=world.tenant,
+            visitor_id="p1-tablet",
+            member_id=VisitorIdentity.objects.get(tenant=world.tenant, visitor_id="v1").member_id,
+            source="log_in",
+            stitched_at=days_ago(9),
+        )
+        world.touch("p1-tablet", days_ago(6), world.poster)
+    figures = brand(world.tenant)
+    assert figures["totals"]["visitors"] == 5
+    assert {day["day"]: day["visitors"] for day in figures["daily"]}["2026-06-24"] == 3
 
 
 def test_each_day_s_visitors_visits_and_orders(world: World) -> None:
