@@ -11,7 +11,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import CharField, Expression, F, Value
+from django.db.models import CharField, F, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, Concat
 
 from attribution.choices import B2C_CHANNELS, ConversionKind
@@ -40,7 +41,7 @@ class WindowPaths:
         return paths
 
 
-def person_key(member: str | BaseExpression, visitor_field: str) -> Coalesce:
+def person_key(member: str | Combinable, visitor_field: str) -> Coalesce:
     """A person as one text: the member's id (digits) when `member` (a field or an expression) is
     set, else "v" and the visitor id. Not Concat("m", member): Django's Concat turns a NULL part
     into "" on every database, which would make every visitor-only person the same person."""
