@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from attribution.forms import CampaignForm, LinkForm, SpendForm
@@ -127,8 +128,10 @@ def _campaign_page(
         LinkRow(
             link=link,
             url=link_services.link_url(tenant, link.code),
-            qr_svg=link_services.qr_url(tenant, link.code, "svg"),
-            qr_png=link_services.qr_url(tenant, link.code, "png"),
+            # the page's own host: the image shows wherever HQ opened the page (the link to copy
+            # is the brand's host, where the QR code's scans go)
+            qr_svg=reverse("tracking-link-qr-svg", args=[link.code]),
+            qr_png=reverse("tracking-link-qr-png", args=[link.code]),
         )
         for link in links
     ]

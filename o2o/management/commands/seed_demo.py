@@ -1,5 +1,6 @@
 """python manage.py seed_demo: the demo brands and everything each app seeds for them (idempotent)."""
 
+import logging
 from importlib import import_module
 from typing import Any
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
     help = "Create or refresh the demo brands with data for every part of the platform."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # eager tasks log each run ("Task ... succeeded"): hundreds of lines above the logins
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         for config in apps.get_app_configs():
             try:
                 import_module(f"{config.name}.demo" if config.name != "o2o" else "o2o.demo.kernel")
