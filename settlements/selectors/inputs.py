@@ -186,8 +186,8 @@ def credited(
         )
         .values("campaign_id", "store_id", "kind")
         .annotate(
-            share=Sum("share"),
-            revenue=Sum(ExpressionWrapper(F("share") * F("revenue"), output_field=DecimalField())),
+            credited_share=Sum("share"),
+            credited_revenue=Sum(ExpressionWrapper(F("share") * F("revenue"), output_field=DecimalField())),
         )
         .order_by()
     )
@@ -196,9 +196,9 @@ def credited(
     for row in rows:
         campaign_id, store_id = row["campaign_id"], row["store_id"]
         if row["kind"] == ConversionKind.VISIT:
-            visits.setdefault(campaign_id, {})[store_id] = Decimal(row["share"])
+            visits.setdefault(campaign_id, {})[store_id] = Decimal(row["credited_share"])
         if row["kind"] == basis_kind:
-            weight = row["revenue"] if rules.tac_basis == TacBasis.REVENUE else row["share"]
+            weight = row["credited_revenue"] if rules.tac_basis == TacBasis.REVENUE else row["credited_share"]
             weights.setdefault(campaign_id, {})[store_id] = Decimal(weight)
     return weights, visits
 
