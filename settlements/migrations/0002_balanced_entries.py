@@ -39,13 +39,13 @@ DROP FUNCTION IF EXISTS settlements_entry_balances();
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FUNCTION)
-        schema_editor.execute(TRIGGER)
+        schema_editor.execute(FUNCTION, params=None)
+        schema_editor.execute(TRIGGER, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

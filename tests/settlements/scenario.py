@@ -43,11 +43,12 @@ class Scenario:
 
 
 def build_scenario(tenant: Tenant) -> Scenario:
-    Tenant.objects.filter(pk=tenant.pk).update(
-        attribution_model=AttributionModel.LINEAR, tac_cap_per_visit=Decimal("80.00")
-    )
-    tenant.refresh_from_db()
-    with tenant_scope(tenant):
+    with tenant_scope(tenant):  # the tenant row is updated in its own scope only (row-level security)
+        updated = Tenant.objects.filter(pk=tenant.pk).update(
+            attribution_model=AttributionModel.LINEAR, tac_cap_per_visit=Decimal("80.00")
+        )
+        assert updated == 1
+        tenant.refresh_from_db()
         d = make_store(tenant, code="D", name="Direct", kind="direct")
         f = make_store(tenant, code="F", name="Franchise", kind="franchise")
         c = make_store(tenant, code="C", name="Counter", kind="counter")
