@@ -7,6 +7,7 @@ run as it is (acks_late redelivers a task whose worker died).
 from __future__ import annotations
 
 from o2o.celery import tenant_task
+from o2o.errors import NotFound
 from o2o.models import Tenant
 from settlements.commissions import commission_totals_by_store
 from settlements.models import SettlementRun
@@ -20,5 +21,7 @@ def execute_run_task(*, tenant: Tenant, run_id: int) -> str | None:
     if run is None:
         return None
     commissions = commission_totals_by_store(tenant=tenant, run=run)
-    finished = execute_run(tenant=tenant, run_id=run_id, commissions=commissions)
-    return finished.status if finished is not None else None
+    try:
+        return execute_run(tenant=tenant, run_id=run_id, commissions=commissions).status
+    except NotFound:  # a dry run replaced by the next preview meanwhile
+        return None

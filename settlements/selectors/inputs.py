@@ -93,7 +93,8 @@ class Inputs:
 def period_bounds(tenant: Tenant, start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     zone = ZoneInfo(tenant.timezone)
     first, after = day_start(start, zone), day_start(end, zone)
-    assert first is not None and after is not None  # a run's dates are never the calendar's first day
+    if first is None or after is None:  # the calendar's first day has no instant before it
+        raise ValueError("a settlement period starts after 0001-01-01")
     return first, after
 
 

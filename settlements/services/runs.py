@@ -23,11 +23,11 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from o2o.errors import Conflict, InvalidInput
+from o2o.errors import Conflict, InvalidInput, NotFound
 from o2o.models import Tenant
 from settlements.commissions import mark_commissions_paid
 from settlements.computation import LINE_DESCRIPTIONS, StatementData, compute_statements, run_totals
-from settlements.models import RunStatus, SettlementRun, Statement, StatementLine
+from settlements.models import LineKind, RunStatus, SettlementRun, Statement, StatementLine
 from settlements.selectors.inputs import Rules, gather_inputs
 from settlements.services.ledger import post_entries
 from settlements.services.posting import statement_entries
@@ -96,11 +96,13 @@ def _set_progress(run: SettlementRun, progress: int, **fields: object) -> None:
     SettlementRun.objects.filter(pk=run.pk).update(progress=progress, **fields)
 
 
-def execute_run(*, tenant: Tenant, run_id: int, commissions: Mapping[int, Decimal]) -> SettlementRun | None:
-    """Compute and post run `run_id` (None when it is gone: a dry run replaced meanwhile).
+def execute_run(*, tenant: Tenant, run_id: int, commissions: Mapping[int, Decimal]) -> SettlementRun:
+    """Compute and post run `run_id` (NotFound when it is gone: a dry run replaced meanwhile).
     `commissions`: the guides' commissions the run makes payable, per store. Safe to run twice."""
     run = SettlementRun.objects.filter(tenant=tenant, pk=run_id).first()
-    if run is None or run.status in FINISHED:
+    if run is None:
+        raise NotFound(f"settlement run {run_id} is gone")
+    if run.status in FINISHED:
         return run
     _set_progress(run, 5, status=RunStatus.RUNNING, error="")
     try:
@@ -134,7 +136,7 @@ def _write(*, tenant: Tenant, run_id: int, statements: list[StatementData], tota
                 tenant=tenant,
                 statement=by_store[statement.store_id],
                 kind=line.kind,
-                description=str(LINE_DESCRIPTIONS[line.kind]),
+                description=str(LINE_DESCRIPTIONS[LineKind(line.kind)]),
                 amount=line.amount,
                 counts=line.counts,
                 data=line.data,

@@ -78,7 +78,11 @@ def credit(
     """A conversion of `kind` at `store` credited `share` to `of` under `model`."""
     number = next(_numbers)
     touch = Touchpoint.objects.create(
-        tenant=tenant, at=at - dt.timedelta(days=1), visitor_id=f"v{number}", kind=TouchKind.SCAN, campaign=of,
+        tenant=tenant,
+        at=at - dt.timedelta(days=1),
+        visitor_id=f"v{number}",
+        kind=TouchKind.SCAN,
+        campaign=of,
         channel=of.channel,
     )
     conversion = Conversion.objects.create(

@@ -11,9 +11,9 @@ from django.db import DatabaseError, IntegrityError, ProgrammingError, connectio
 
 from o2o.tenancy import tenant_scope
 from settlements.models import Account, AccountKind, JournalEntry, Posting, SettlementRun
+from settlements.selectors.ledger import balances
 from settlements.services.ledger import EntryInput, PostingInput, UnbalancedEntry, post_entries, reverse_entry
 from settlements.services.runs import start_run
-from settlements.selectors.ledger import balances
 from tests.settlements.scenario import MAY, build_scenario
 
 pytestmark = pytest.mark.postgres
@@ -38,10 +38,17 @@ def test_an_unbalanced_entry_fails_at_commit_and_leaves_nothing(tenant, pg):
         entry = balanced_entry(tenant)
         hq = Account.objects.get(kind=AccountKind.HQ)
     # when a posting that unbalances it is inserted directly (past the service's own check)
-    with pytest.raises(IntegrityError, match=f"journal entry {entry.pk} does not balance"), tenant_scope(tenant):
-        Posting.objects.create(tenant=tenant, entry=entry, account=hq, amount=Decimal("0.01"))
-        # the insert itself passes: the check is deferred to the commit
-        assert Posting.objects.filter(entry=entry).count() == 3
+    inserted: list[int] = []
+
+    def unbalance() -> None:
+        with tenant_scope(tenant):
+            Posting.objects.create(tenant=tenant, entry=entry, account=hq, amount=Decimal("0.01"))
+            # the insert itself passes: the check is deferred to the commit
+            inserted.append(Posting.objects.filter(entry=entry).count())
+
+    with pytest.raises(IntegrityError, match=f"journal entry {entry.pk} does not balance"):
+        unbalance()
+    assert inserted == [3]
     # then the commit failed and the entry is as posted
     with tenant_scope(tenant):
         assert sorted(Posting.objects.filter(entry=entry).values_list("amount", flat=True)) == [
@@ -60,7 +67,6 @@ def test_an_unbalanced_entry_fails_at_commit_and_leaves_nothing(tenant, pg):
 def test_posted_entries_and_postings_are_never_updated_nor_deleted_by_the_application(tenant, pg):
     with tenant_scope(tenant):
         entry = balanced_entry(tenant)
-    posting_pk = Posting.objects.none()
     with tenant_scope(tenant):
         posting_pk = Posting.objects.filter(entry=entry).values_list("pk", flat=True)[0]
     for statement, table in (
@@ -80,9 +86,8 @@ def test_posted_entries_and_postings_are_never_updated_nor_deleted_by_the_applic
         ]
         assert set(balances(tenant=tenant).values()) == {Decimal("0.00")}
         assert JournalEntry.objects.count() == 2
-        with pytest.raises(DatabaseError):  # reversed once (Conflict from the service, then the constraint)
-            with transaction.atomic():
-                JournalEntry.objects.create(tenant=tenant, description="again", reverses=entry)
+        with pytest.raises(DatabaseError), transaction.atomic():  # reversed once, by the constraint
+            JournalEntry.objects.create(tenant=tenant, description="again", reverses=entry)
 
 
 def test_two_runs_of_a_period_started_at_the_same_moment_make_one_run(tenant, run_concurrently):

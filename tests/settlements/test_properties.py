@@ -40,7 +40,9 @@ def inputs(draw: st.DrawFn) -> Inputs:
             )
             for s in stores
         },
-        sales={s: StoreSales(draw(st.integers(0, 99)), draw(cents), draw(st.integers(0, 9)), draw(cents)) for s in stores},
+        sales={
+            s: StoreSales(draw(st.integers(0, 99)), draw(cents), draw(st.integers(0, 9)), draw(cents)) for s in stores
+        },
         campaigns={c: Campaign(c, f"C{c}", draw(cents)) for c in campaign_ids},
         weights=weights,
         visits=weights,
@@ -55,7 +57,11 @@ def test_the_tie_of_equal_remainders_goes_to_the_lower_store_id():
         5: Decimal("33.33"),
         7: Decimal("33.33"),
     }
-    assert split_by_weights(Decimal("0.02"), {9: 1, 2: 1, 4: 1}) == {2: Decimal("0.01"), 4: Decimal("0.01"), 9: Decimal("0")}
+    assert split_by_weights(Decimal("0.02"), {9: 1, 2: 1, 4: 1}) == {
+        2: Decimal("0.01"),
+        4: Decimal("0.01"),
+        9: Decimal("0"),
+    }
 
 
 @settings(max_examples=200, deadline=None)
@@ -87,8 +93,10 @@ def test_every_entry_balances_and_the_store_accounts_hold_the_statements_nets(da
     for entry in entries:
         assert sum(posting.amount for posting in entry.postings) == 0
         for posting in entry.postings:
-            if posting.account[0] == AccountKind.STORE_OPERATOR:
-                held[posting.account[1]] = held.get(posting.account[1], Decimal(0)) + posting.amount
+            kind, store = posting.account
+            if kind == AccountKind.STORE_OPERATOR:
+                assert store is not None
+                held[store] = held.get(store, Decimal(0)) + posting.amount
     assert {s.store_id: s.net for s in statements if s.net or s.store_id in held} == {
         store: held.get(store, Decimal(0)) for store in {s.store_id for s in statements if s.net or s.store_id in held}
     }

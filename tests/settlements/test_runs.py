@@ -26,9 +26,9 @@ def statements_of(run: SettlementRun) -> list[tuple]:
     """A run's statements as plain values (what two runs must agree on)."""
     return [
         (line.statement.store_id, line.statement.net, line.kind, line.amount, line.counts, line.data)
-        for line in StatementLine.objects.filter(statement__run=run).select_related("statement").order_by(
-            "statement__store_id", "position"
-        )
+        for line in StatementLine.objects.filter(statement__run=run)
+        .select_related("statement")
+        .order_by("statement__store_id", "position")
     ]
 
 
@@ -55,9 +55,11 @@ def test_a_run_killed_while_posting_leaves_nothing_and_its_retry_ends_as_an_undi
     with tenant_scope(tenant):
         run, _ = start_run(tenant=tenant, period_start=MAY[0], period_end=MAY[1])
         # when the worker dies in the middle of posting (after statements and lines were written)
-        with mock.patch.object(runs, "post_entries", side_effect=RuntimeError("worker killed")):
-            with pytest.raises(RuntimeError):
-                execute_run(tenant=tenant, run_id=run.pk, commissions=scenario.commissions())
+        with (
+            mock.patch.object(runs, "post_entries", side_effect=RuntimeError("worker killed")),
+            pytest.raises(RuntimeError),
+        ):
+            execute_run(tenant=tenant, run_id=run.pk, commissions=scenario.commissions())
         # then nothing of it is left, and the run says it failed
         run.refresh_from_db()
         assert (run.status, Statement.objects.count(), JournalEntry.objects.count()) == (RunStatus.FAILED, 0, 0)
@@ -84,7 +86,9 @@ def test_a_dry_run_previews_without_posting_and_replaces_the_previous_preview(sc
         assert first.pk != second.pk
         # a dry run also previews a period not yet over
         today = dt.date.today()
-        preview, _ = start_run(tenant=tenant, period_start=today, period_end=today + dt.timedelta(days=30), dry_run=True)
+        preview, _ = start_run(
+            tenant=tenant, period_start=today, period_end=today + dt.timedelta(days=30), dry_run=True
+        )
         assert preview.dry_run
 
 

@@ -42,9 +42,7 @@ def lines_of(scenario: Scenario, run) -> dict[str, list[tuple[str, str, bool]]]:
     codes = {scenario.direct.pk: "D", scenario.franchise.pk: "F", scenario.counter.pk: "C"}
     out: dict[str, list[tuple[str, str, bool]]] = {}
     for row in rows.values("statement__store_id", "kind", "amount", "counts"):
-        out.setdefault(codes[row["statement__store_id"]], []).append(
-            (row["kind"], str(row["amount"]), row["counts"])
-        )
+        out.setdefault(codes[row["statement__store_id"]], []).append((row["kind"], str(row["amount"]), row["counts"]))
     return out
 
 
@@ -82,12 +80,11 @@ def test_every_line_and_net_of_the_month_is_exact_to_the_cent(scenario):
 def test_the_underlying_numbers_let_a_franchisee_check_each_line(scenario):
     run = settle(scenario)
     with tenant_scope(scenario.tenant):
-        data = {
-            kind: data
-            for kind, data in StatementLine.objects.filter(
-                statement__run=run, statement__store=scenario.franchise
-            ).values_list("kind", "data")
-        }
+        data = dict(
+            StatementLine.objects.filter(statement__run=run, statement__store=scenario.franchise).values_list(
+                "kind", "data"
+            )
+        )
     assert data["sales"] == {"orders": 2, "orders_total": "2300.00", "refunds": 1, "refunds_total": "200.00"}
     assert data["store_share"] == {"net_sales": "2100.00", "share_rate": "0.9200", "contract_from": "2000-01-01"}
     a, b = data["tac"]["campaigns"]
