@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "orders",
     "attribution",
     "guides",
+    "settlements",
 ]
 
 MIDDLEWARE = [

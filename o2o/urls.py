@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include("orders.api_urls")),
     path("api/v1/", include("attribution.api_urls")),
     path("api/v1/", include("guides.api_urls")),
+    path("api/v1/", include("settlements.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

@@ -39,7 +39,9 @@ TENANT_CREATE_POLICY = "tenant_create"
 # The audit trails the application may only append to (UPDATE and DELETE are revoked from the
 # runtime role), by model label. Every django-simple-history `Historical*` model is one without
 # being named here; a new ledger or journal joins with one line.
-INSERT_ONLY_MODELS: frozenset[str] = frozenset({"orders.OrderEvent", "o2o.Event"})
+INSERT_ONLY_MODELS: frozenset[str] = frozenset(
+    {"orders.OrderEvent", "o2o.Event", "settlements.JournalEntry", "settlements.Posting"}
+)
 
 # A scalar sub-SELECT, so that PostgreSQL evaluates the setting once per query (an InitPlan) rather
 # than once per row it filters: bare `current_setting()` in a row filter costs a function call on

@@ -48,7 +48,12 @@ def run(statement: sql.Composable) -> None:
 def test_the_application_role_may_only_append_to_audit_trails_and_never_delete_a_tenant():
     # given the audit trails: every django-simple-history table, the order events and the domain events
     historical = {model._meta.db_table for model in apps.get_models() if model.__name__.startswith("Historical")}
-    assert set(insert_only_tables()) == historical | {"orders_orderevent", "o2o_event"}
+    assert set(insert_only_tables()) == historical | {
+        "orders_orderevent",
+        "o2o_event",
+        "settlements_journalentry",
+        "settlements_posting",
+    }
     assert set(insert_only_tables()) >= AUDIT_TRAILS
     # when the runtime role's privileges on every table are read from the catalog
     with superuser_cursor() as cursor:

@@ -1,0 +1,3 @@
+"""The settlement API (api.md, Settlement)."""
+
+urlpatterns: list = []

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SettlementsConfig(AppConfig):
+    """Settlement between HQ and every store (rules.md section 5): the double-entry ledger, the
+    settlement runs and their statements. The top layer: it reads orders, attribution and guides."""
+
+    name = "settlements"
+    verbose_name = _("Settlement")
