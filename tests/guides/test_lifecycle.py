@@ -85,7 +85,11 @@ def test_a_partial_refund_reverses_and_leaves_the_remainder_in_the_same_status(w
     ]
     with tenant_scope(world.tenant):
         first, second = Commission.objects.order_by("pk")
-        assert (second.replaces_id, first.reversed_by_id, second.refund_id) == (first.pk, second.refund_id, first.reversed_by_id)
+        assert (second.replaces_id, first.reversed_by_id, second.refund_id) == (
+            first.pk,
+            second.refund_id,
+            first.reversed_by_id,
+        )
     # and the second lamp refunded too: the remainder reversed, nothing left
     world.refund(order_id, (line, 1))
     assert [row[:3] for row in world.commissions()] == [

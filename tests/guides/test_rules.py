@@ -64,7 +64,9 @@ def test_a_rate_changed_after_completion_leaves_the_commission_at_the_old_rate(w
     # given a 5% rule for the guide's store, and an order completed under it
     frozen(T0)
     with tenant_scope(world.tenant):
-        rule = create_rule(tenant=world.tenant, store_id=world.store.pk, category_id=None, rate=Decimal("0.0500"), by=None)
+        rule = create_rule(
+            tenant=world.tenant, store_id=world.store.pk, category_id=None, rate=Decimal("0.0500"), by=None
+        )
     frozen(T0 + dt.timedelta(hours=1))
     order = world.place((world.brand.lamp, 1), code=world.guide.code)
     world.complete(order["id"])
@@ -81,5 +83,7 @@ def test_a_rate_changed_after_completion_leaves_the_commission_at_the_old_rate(w
             (Decimal("0.0500"), Decimal("9.95")),
             (Decimal("0.1000"), Decimal("19.90")),
         ]
-        at_first = rate_for(tenant=world.tenant, store_id=world.store.pk, category_id=None, at=T0 + dt.timedelta(hours=1))
+        at_first = rate_for(
+            tenant=world.tenant, store_id=world.store.pk, category_id=None, at=T0 + dt.timedelta(hours=1)
+        )
         assert at_first.rate == Decimal("0.0500")
