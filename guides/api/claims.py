@@ -81,10 +81,11 @@ class ClaimListApi(TenantApi):
 
     @extend_schema(request=ClaimInput, responses={201: ClaimOutput})
     def post(self, request: SignedInApiRequest) -> Response:
-        guide_id = policies.claiming_guide_id(request.actor)
-        require(guide_id is not None, _("Only a guide claims an order."))
         data = ClaimInput(data=request.data)
         data.is_valid(raise_exception=True)
+        claim_services.get_claimable_order(tenant=request.tenant, order_id=data.validated_data["order"])
+        guide_id = policies.claiming_guide_id(request.actor)
+        require(guide_id is not None, _("Only a guide working in a store claims an order."))
         guide = StoreStaff.objects.get(tenant=request.tenant, pk=guide_id)
         claim = claim_services.submit_claim(
             tenant=request.tenant,

@@ -43,6 +43,15 @@ def is_store_consumer_order(*, tenant: Tenant, order: Order, store_id: int) -> b
     return ServedBy.objects.filter(tenant=tenant, member_id=order.member_id, store_id=store_id).exists()
 
 
+def get_claimable_order(*, tenant: Tenant, order_id: int) -> Order:
+    """The brand's order `order_id` with its member (InvalidInput naming `order` when missing or
+    another brand's: a body field, so a 400 rather than a 404)."""
+    order = Order.objects.filter(tenant=tenant, pk=order_id).select_related("member").first()
+    if order is None:
+        raise InvalidInput("order", _("No such order."))
+    return order
+
+
 @transaction.atomic
 def submit_claim(*, tenant: Tenant, guide: StoreStaff, order_id: int, note: str) -> CommissionClaim:
     """A pending claim of `guide` on order `order_id`, with `note`.
@@ -55,9 +64,7 @@ def submit_claim(*, tenant: Tenant, guide: StoreStaff, order_id: int, note: str)
     note = note.strip()
     if not note:
         raise InvalidInput("note", _("Say why this order is yours."))
-    order = Order.objects.filter(tenant=tenant, pk=order_id).select_related("member").first()
-    if order is None:
-        raise InvalidInput("order", _("No such order."))
+    order = get_claimable_order(tenant=tenant, order_id=order_id)
     if order.status in UNCLAIMABLE:
         raise InvalidInput("order", _("A cancelled or unroutable order cannot be claimed."))
     if not is_store_consumer_order(tenant=tenant, order=order, store_id=guide.store_id):
