@@ -86,6 +86,7 @@ class ClaimListApi(TenantApi):
         claim_services.get_claimable_order(tenant=request.tenant, order_id=data.validated_data["order"])
         guide_id = policies.claiming_guide_id(request.actor)
         require(guide_id is not None, _("Only a guide working in a store claims an order."))
+        assert guide_id is not None
         guide = StoreStaff.objects.get(tenant=request.tenant, pk=guide_id)
         claim = claim_services.submit_claim(
             tenant=request.tenant,

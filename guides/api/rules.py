@@ -24,7 +24,7 @@ from guides.services import rules as rule_services
 from o2o.api.base import TenantApi
 from o2o.errors import InvalidInput
 from o2o.fields import id_field
-from o2o.tenancy.request import TenantApiRequest
+from o2o.tenancy.request import SignedInApiRequest as TenantApiRequest
 
 HQ = policies.RULE_EDITORS
 

@@ -75,7 +75,7 @@ def credit_order(*, tenant: Tenant, order_id: int) -> list[Commission]:
             "line_id", flat=True
         )
     )
-    beneficiaries: dict[int, tuple[int, str, int | None]] = {}
+    beneficiaries: dict[int, tuple[int, CommissionSource, int | None]] = {}
     if order.guide_id is not None:
         source = CommissionSource.CODE if order.guide_source == "code" else CommissionSource.BINDING
         beneficiaries = {line.pk: (order.guide_id, source, None) for line in lines}

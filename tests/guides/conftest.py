@@ -71,8 +71,8 @@ class World:
             ]
 
 
-def post_of(brand: Brand, user: Any) -> StoreStaff:
-    with tenant_scope(brand.tenant):
+def post_of(owner: Brand, user: Any) -> StoreStaff:
+    with tenant_scope(owner.tenant):
         return StoreStaff.objects.select_related("store", "user").get(user=user)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -145,7 +144,8 @@ def test_hq_exports_the_commissions_and_others_may_not(world, hq):
     assert rows[0][-3:] == ["Net line amount", "Amount", "Status"]
     assert [r[-3:] for r in rows[1:]] == [["199.00", "5.97", "Pending"]]
     xlsx = hq.get("/api/v1/commissions/export.xlsx")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
     assert world.manager.get("/api/v1/commissions/export.csv").status_code == 403
 
 
@@ -192,6 +192,6 @@ def test_the_list_endpoints_query_counts_do_not_grow_with_rows(world, hq):
     more = [queries(hq, "/api/v1/commissions/"), queries(world.as_guide(world.guide), "/api/v1/commissions/")]
     more += [queries(hq, "/api/v1/commission-rules/"), queries(world.manager, "/api/v1/commission-claims/")]
     # commissions (HQ, a guide), rules, claims: sign-in, tenant, roles, post, count, page, prefetches
-    assert one == [9, 10, 10, 10]
+    assert one == {"postgresql": [9, 10, 10, 10], "sqlite": [7, 8, 8, 8]}[connection.vendor]  # + RLS settings
     assert more == one
     assert hq.get("/api/v1/commissions/").json()["count"] == 7

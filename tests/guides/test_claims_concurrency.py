@@ -47,7 +47,8 @@ def test_two_claims_at_once_then_two_approvals_at_once_end_with_one_beneficiary(
         ]
         winner_name = winner.guide.user.username
     usernames = {row[3] for row in world.commissions()}
-    assert len(world.commissions()) == 2 and usernames == {winner_name}
+    assert len(world.commissions()) == 2
+    assert usernames == {winner_name}
 
 
 @pytest.mark.django_db

@@ -51,10 +51,9 @@ def test_the_daily_job_approves_after_the_return_window_and_twice_is_harmless(wo
 def test_settlement_makes_approved_commissions_payable_then_paid(world, frozen):
     two_lamps(world, frozen)
     frozen(T0 + dt.timedelta(days=1))
-    with tenant_scope(world.tenant):
-        # still in its return window: not settleable, and nothing changes
-        with pytest.raises(Conflict):
-            mark_payable(tenant=world.tenant, commission_ids=ids(world), run_id=41)
+    # still in its return window: not settleable, and nothing changes
+    with tenant_scope(world.tenant), pytest.raises(Conflict):
+        mark_payable(tenant=world.tenant, commission_ids=ids(world), run_id=41)
     assert world.commissions() == [("sale", "pending", Decimal("11.94"), "guide-a")]
     frozen(T0 + dt.timedelta(days=8))  # window passed, the daily job not run: approved by settlement
     with tenant_scope(world.tenant):
@@ -137,6 +136,6 @@ def test_a_late_refund_event_after_a_later_refund_changes_nothing(world, frozen)
     world.refund(order_id, (line, 1))
     world.refund(order_id, (line, 1))
     with tenant_scope(world.tenant):
-        first = Event.objects.filter(name=ORDER_REFUNDED).order_by("pk").first()
+        first = Event.objects.filter(name=ORDER_REFUNDED).order_by("pk")[0]
         commissions_on_refund(tenant=world.tenant, event=first)
     assert sum(row[2] for row in world.commissions()) == Decimal("0.00")
