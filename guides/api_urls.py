@@ -1,3 +1,9 @@
 """The guides API (api.md, Guides and commission): each module of `guides.api` lists its routes."""
 
-urlpatterns: list = []
+from guides.api import claims, commissions, rules
+
+urlpatterns = [
+    *rules.urlpatterns,
+    *commissions.urlpatterns,
+    *claims.urlpatterns,
+]
