@@ -9,7 +9,7 @@ from __future__ import annotations
 from o2o.celery import tenant_task
 from o2o.errors import NotFound
 from o2o.models import Tenant
-from settlements.commissions import commission_totals_by_store
+from settlements.commissions import commissions_for_run
 from settlements.models import SettlementRun
 from settlements.services.runs import execute_run
 
@@ -20,8 +20,10 @@ def execute_run_task(*, tenant: Tenant, run_id: int) -> str | None:
     run = SettlementRun.objects.filter(tenant=tenant, pk=run_id).first()
     if run is None:
         return None
-    commissions = commission_totals_by_store(tenant=tenant, run=run)
+    commissions = commissions_for_run(tenant=tenant, run=run)
     try:
-        return execute_run(tenant=tenant, run_id=run_id, commissions=commissions).status
+        return execute_run(
+            tenant=tenant, run_id=run_id, commissions=commissions.totals, commission_ids=commissions.ids
+        ).status
     except NotFound:  # a dry run replaced by the next preview meanwhile
         return None

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from guides import policies
@@ -89,3 +91,27 @@ def get_claim(*, tenant: Tenant, actor: Actor, claim_id: int) -> CommissionClaim
     if claim is None:
         raise NotFound(_("No such claim."))
     return claim
+
+
+@dataclass(frozen=True)
+class Settleable:
+    """A commission a settlement run makes payable: its id, its guide's store and its amount."""
+
+    commission_id: int
+    store_id: int
+    amount: Decimal
+
+
+def settleable_commissions(*, tenant: Tenant, before: dt.datetime, at: dt.datetime) -> list[Settleable]:
+    """The commissions a run for a period ending at `before`, made at `at`, includes (rules.md 4.5):
+    every commission whose order completed before `before` and that is approved, or pending with
+    its return window passed by `at`; negative ones (claw-backs) are approved from the start, so
+    every one not yet settled is among them. One query, in id order."""
+    cutoff = at - dt.timedelta(days=tenant.return_window_days)
+    rows = (
+        Commission.objects.filter(tenant=tenant, completed_at__lt=before, settlement_run_id__isnull=True)
+        .filter(Q(status=CommissionStatus.APPROVED) | Q(status=CommissionStatus.PENDING, completed_at__lte=cutoff))
+        .order_by("pk")
+        .values_list("pk", "guide__store_id", "amount")
+    )
+    return [Settleable(commission_id=pk, store_id=store_id, amount=amount) for pk, store_id, amount in rows]

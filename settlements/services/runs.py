@@ -16,7 +16,7 @@ posted in one transaction, closed by HQ.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from o2o.errors import Conflict, InvalidInput, NotFound
 from o2o.models import Tenant
-from settlements.commissions import mark_commissions_paid
+from settlements.commissions import make_payable, mark_commissions_paid
 from settlements.computation import LINE_DESCRIPTIONS, StatementData, compute_statements, run_totals
 from settlements.models import LineKind, RunStatus, SettlementRun, Statement, StatementLine
 from settlements.selectors.inputs import Rules, gather_inputs
@@ -96,9 +96,13 @@ def _set_progress(run: SettlementRun, progress: int, **fields: object) -> None:
     SettlementRun.objects.filter(pk=run.pk).update(progress=progress, **fields)
 
 
-def execute_run(*, tenant: Tenant, run_id: int, commissions: Mapping[int, Decimal]) -> SettlementRun:
+def execute_run(
+    *, tenant: Tenant, run_id: int, commissions: Mapping[int, Decimal], commission_ids: Sequence[int] = ()
+) -> SettlementRun:
     """Compute and post run `run_id` (NotFound when it is gone: a dry run replaced meanwhile).
-    `commissions`: the guides' commissions the run makes payable, per store. Safe to run twice."""
+    `commissions`: the guides' commissions the run makes payable, per store; `commission_ids`:
+    those commissions, made payable in the posting transaction of a real run
+    (`settlements.commissions.commissions_for_run` gives both). Safe to run twice."""
     run = SettlementRun.objects.filter(tenant=tenant, pk=run_id).first()
     if run is None:
         raise NotFound(f"settlement run {run_id} is gone")
@@ -110,7 +114,13 @@ def execute_run(*, tenant: Tenant, run_id: int, commissions: Mapping[int, Decima
         _set_progress(run, 60)
         statements = compute_statements(inputs)
         _set_progress(run, 80)
-        return _write(tenant=tenant, run_id=run.pk, statements=statements, totals=run_totals(inputs, statements))
+        return _write(
+            tenant=tenant,
+            run_id=run.pk,
+            statements=statements,
+            totals=run_totals(inputs, statements),
+            commission_ids=tuple(commission_ids),
+        )
     except Exception as exc:
         SettlementRun.objects.filter(pk=run.pk).exclude(status__in=FINISHED).update(
             status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500]
@@ -119,7 +129,14 @@ def execute_run(*, tenant: Tenant, run_id: int, commissions: Mapping[int, Decima
 
 
 @transaction.atomic
-def _write(*, tenant: Tenant, run_id: int, statements: list[StatementData], totals: dict[str, object]) -> SettlementRun:
+def _write(
+    *,
+    tenant: Tenant,
+    run_id: int,
+    statements: list[StatementData],
+    totals: dict[str, object],
+    commission_ids: tuple[int, ...] = (),
+) -> SettlementRun:
     """Statements, lines, entries and the run's `done`, all or nothing (a constant number of
     queries, whatever the number of stores)."""
     run = SettlementRun.objects.select_for_update().get(tenant=tenant, pk=run_id)
@@ -149,6 +166,7 @@ def _write(*, tenant: Tenant, run_id: int, statements: list[StatementData], tota
     if not run.dry_run:
         label = f"Settlement {run.period_start}..{run.period_end}"
         post_entries(tenant=tenant, entries=statement_entries(statements, by_store, label=label), run=run)
+        make_payable(tenant=tenant, run=run, ids=commission_ids)
     run.status, run.totals, run.progress, run.finished_at = RunStatus.DONE, totals, 100, timezone.now()
     run.save(update_fields=["status", "totals", "progress", "finished_at"])
     return run
