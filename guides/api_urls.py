@@ -1,3 +1,5 @@
 """The guides API (api.md, Guides and commission): each module of `guides.api` lists its routes."""
 
-urlpatterns: list = []
+from guides.api import guides
+
+urlpatterns: list = [*guides.urlpatterns]
