@@ -2,12 +2,12 @@
 
 # --- a guide's share links (issue 12 item 1) ---------------------------------------------------
 
-from django.db import models  # noqa: E402
-from django.utils.translation import gettext_lazy as _  # noqa: E402
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from attribution.models import TrackingLink  # noqa: E402
-from o2o.models import TenantOwned  # noqa: E402
-from stores.models import StoreStaff  # noqa: E402
+from attribution.models import TrackingLink
+from o2o.models import TenantOwned
+from stores.models import StoreStaff
 
 
 class GuideLink(TenantOwned):

@@ -30,7 +30,7 @@ class BindingOutput(serializers.Serializer):
     guide = serializers.IntegerField(source="guide_id")
     guide_name = serializers.SerializerMethodField()
     store = serializers.IntegerField(source="store_id")
-    source = serializers.CharField(help_text="link, qr, served or manual")
+    source = serializers.CharField(help_text="link, qr, served or manual")  # type: ignore[assignment]
     bound_at = serializers.DateTimeField()
     bound_until = serializers.DateTimeField()
     reason = serializers.CharField(help_text="why a manager re-bound (manual only)")

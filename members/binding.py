@@ -114,7 +114,13 @@ def bind(
     if held is not None and held.bound_until >= until:
         return BindResult(BindOutcome.UNCHANGED, held)
     binding = GuideBinding.objects.create(
-        tenant=tenant, member=member, guide=guide, store_id=guide.store_id, source=source, bound_at=at, bound_until=until
+        tenant=tenant,
+        member=member,
+        guide=guide,
+        store_id=guide.store_id,
+        source=source,
+        bound_at=at,
+        bound_until=until,
     )
     return BindResult(BindOutcome.RENEWED if held is not None else BindOutcome.BOUND, binding)
 

@@ -51,7 +51,7 @@ def send_binding_reminders(*, tenant: Tenant, now: dt.datetime | None = None) ->
     zone = ZoneInfo(tenant.timezone)
     day = now.astimezone(zone).date()
     ending: dict[int, list[Member]] = defaultdict(list)
-    for member in list_bound_members(tenant=tenant, at=now).filter(bound_until__lte=now + REMIND_WITHIN):
+    for member in list_bound_members(tenant=tenant, at=now, ending_by=now + REMIND_WITHIN):
         ending[member.bound_guide_id].append(member)  # type: ignore[attr-defined]
     if not ending:
         return 0

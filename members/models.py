@@ -97,9 +97,7 @@ class BindingReminderSent(TenantOwned):
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "guide", "day"], name="binding_reminder_once_a_day")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "guide", "day"], name="binding_reminder_once_a_day")]
 
     def __str__(self) -> str:
         return f"{self.guide_id} {self.day}"

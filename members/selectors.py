@@ -204,11 +204,16 @@ def _in_force(*, tenant: Tenant, moment: dt.datetime) -> QuerySet[GuideBinding]:
 
 
 def list_bound_members(
-    *, tenant: Tenant, guide_id: int | None = None, at: dt.datetime | None = None
+    *,
+    tenant: Tenant,
+    guide_id: int | None = None,
+    at: dt.datetime | None = None,
+    ending_by: dt.datetime | None = None,
 ) -> QuerySet[Member]:
-    """Members bound at `at` (now) to a guide (to `guide_id` when given), each annotated with the
-    binding in force: `bound_guide_id`, `bound_at`, `bound_until`, `binding_source`; soonest expiry
-    first. One query whatever their number (the binding in force is a subquery per row)."""
+    """Members bound at `at` (now) to a guide (to `guide_id` when given; whose binding ends by
+    `ending_by` when given), each annotated with the binding in force: `bound_guide_id`, `bound_at`,
+    `bound_until`, `binding_source`; soonest expiry first. One query whatever their number (the
+    binding in force is a subquery per row)."""
     moment = at or timezone.now()
     current = _in_force(tenant=tenant, moment=moment)
     candidates = GuideBinding.objects.filter(
@@ -226,4 +231,6 @@ def list_bound_members(
         )
         .order_by("bound_until", "pk")
     )
+    if ending_by is not None:
+        members = members.filter(bound_until__lte=ending_by)
     return members.filter(bound_guide_id=guide_id) if guide_id is not None else members

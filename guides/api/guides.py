@@ -169,7 +169,7 @@ class CustomerOutput(serializers.Serializer):
     member = serializers.IntegerField(source="pk")
     name = serializers.CharField()
     phone = serializers.SerializerMethodField(help_text="masked (`138****5678`)")
-    source = serializers.CharField(source="binding_source", help_text="link, qr, served or manual")
+    source = serializers.CharField(source="binding_source", help_text="link, qr, served or manual")  # type: ignore[assignment]
     bound_at = serializers.DateTimeField()
     bound_until = serializers.DateTimeField()
     last_visit = serializers.DateTimeField(source="last_visit_at", allow_null=True)
@@ -194,7 +194,7 @@ class MyCustomersApi(TenantApi):
 
 class BindingOutput(serializers.Serializer):
     guide = serializers.IntegerField(source="guide_id")
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]
     bound_at = serializers.DateTimeField()
     bound_until = serializers.DateTimeField()
 

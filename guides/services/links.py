@@ -84,7 +84,8 @@ def _target(
             raise InvalidInput("service", _("This store does not offer this service."))
     elif service_id is not None:
         raise InvalidInput("service", _("Only a link to booking names a service."))
-    key = {Target.PRODUCT: f"product:{product_id}", Target.BOOKING: f"booking:{service_id}"}.get(target, STORE_KEY)
+    keys: dict[str, str] = {Target.PRODUCT: f"product:{product_id}", Target.BOOKING: f"booking:{service_id}"}
+    key = keys.get(target, STORE_KEY)
     return key, product, service
 
 
