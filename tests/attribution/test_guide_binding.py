@@ -35,7 +35,9 @@ def follow(tenant, code, visitor, capture, scan=False):
 def bindings(tenant):
     with tenant_scope(tenant):
         return list(
-            GuideBinding.objects.order_by("pk").values_list("member__phone", "guide__user__username", "source", "bound_at")
+            GuideBinding.objects.order_by("pk").values_list(
+                "member__phone", "guide__user__username", "source", "bound_at"
+            )
         )
 
 
