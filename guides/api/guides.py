@@ -11,12 +11,11 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from attribution.choices import Target
 from attribution.models import TrackingLink
 from guides import policies
 from guides.models import GuideLink
 from guides.selectors.guides import get_guide, list_guide_customers, list_guides
-from guides.services.links import GUIDE_TARGETS, ShareLink, guide_link, share_link, store_links
+from guides.services.links import ShareLink, guide_link, share_link, store_links
 from members.binding import record_served
 from members.masking import mask_phone
 from members.models import Member
@@ -145,7 +144,7 @@ class MyLinksApi(TenantApi):
     error_responses: ClassVar = {"POST": {400: "Invalid input"}}
 
     class Input(serializers.Serializer):
-        target = serializers.ChoiceField(choices=[t.value for t in GUIDE_TARGETS])
+        target = serializers.CharField(max_length=10, help_text="store, product or booking")
         product = id_field(required=False, allow_null=True)
         service = id_field(required=False, allow_null=True)
 
@@ -158,7 +157,7 @@ class MyLinksApi(TenantApi):
         link = guide_link(
             tenant=request.tenant,
             guide=guide,
-            target=values["target"] or Target.STORE,
+            target=values["target"],
             product_id=values.get("product"),
             service_id=values.get("service"),
         )
@@ -192,7 +191,7 @@ class MyCustomersApi(TenantApi):
         return self.paginate(list_guide_customers(tenant=request.tenant, guide=guide), CustomerOutput)
 
 
-class BindingOutput(serializers.Serializer):
+class ServedBindingOutput(serializers.Serializer):
     guide = serializers.IntegerField(source="guide_id")
     source = serializers.CharField()  # type: ignore[assignment]
     bound_at = serializers.DateTimeField()
@@ -207,7 +206,7 @@ class ServedOutput(serializers.Serializer):
     member = serializers.IntegerField()
     name = serializers.CharField()
     phone = serializers.CharField(help_text="masked")
-    binding = BindingOutput(allow_null=True, help_text="the binding in force afterwards")
+    binding = ServedBindingOutput(allow_null=True, help_text="the binding in force afterwards")
 
 
 class MyServedApi(TenantApi):

@@ -58,7 +58,9 @@ def test_a_link_binds_for_30_days_and_another_guides_qr_does_not_poach(brand, gu
     assert poach.binding.pk == first.binding.pk
     assert history(brand) == [("guide-sh01", "link", LATER, LATER + 30 * DAY, "")]
     with tenant_scope(brand.tenant):
-        assert get_current_binding(tenant=brand.tenant, member=brand.member, at=LATER + 29 * DAY).guide_id == ada.pk
+        current = get_current_binding(tenant=brand.tenant, member=brand.member, at=LATER + 29 * DAY)
+        assert current is not None
+        assert current.guide_id == ada.pk
 
 
 def test_the_same_guide_renews_from_the_new_touch_and_the_same_touch_twice_renews_nothing(brand, guides):
@@ -130,7 +132,9 @@ def test_a_manager_rebinds_by_hand_with_a_reason_kept_and_the_old_binding_ends_t
         ("guide-cy", "manual", LATER + 5 * DAY, LATER + 35 * DAY, "moved to Pudong"),
     ]
     with tenant_scope(brand.tenant):
-        assert get_current_binding(tenant=brand.tenant, member=brand.member, at=LATER + 6 * DAY).guide_id == cy.pk
+        current = get_current_binding(tenant=brand.tenant, member=brand.member, at=LATER + 6 * DAY)
+        assert current is not None
+        assert current.guide_id == cy.pk
         assert GuideBinding.objects.get(source="manual").created_by == brand.other_manager
     # and the first guide's link no longer takes them back
     assert bind_at(brand, ada, "link", LATER + 7 * DAY).outcome == BindOutcome.KEPT_BY_OTHER
