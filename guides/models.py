@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from attribution.models import TrackingLink
 from catalog.models import Category
 from guides.choices import ClaimStatus, CommissionKind, CommissionSource, CommissionStatus
 from o2o.models import TenantOwned, User
@@ -183,3 +184,22 @@ class Commission(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} on line {self.line_id} to {self.guide_id}"
+
+
+# --- a guide's share links (issue 12 item 1) ---------------------------------------------------
+
+
+class GuideLink(TenantOwned):
+    """A guide's personal share link for one target (the store's page, a product, booking a service):
+    one per guide and target, made on first use (`guides.services.links.guide_link`). `key` names the
+    target (`store`, `product:12`, `booking:3`), so that the unique constraint holds without nulls."""
+
+    guide = models.ForeignKey(StoreStaff, on_delete=models.CASCADE, related_name="share_links")
+    key = models.CharField(_("target key"), max_length=40)
+    link = models.OneToOneField(TrackingLink, on_delete=models.PROTECT, related_name="guide_share")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "guide", "key"], name="guidelink_unique_target")]
+
+    def __str__(self) -> str:
+        return f"{self.guide_id} {self.key}"

@@ -23,7 +23,16 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
+        from functools import partial
+
+        from django.db.models.signals import post_migrate
+
         from members import handlers  # noqa: F401  registers the handlers of the kernel's events
+        from members.schedules import JOBS
+        from o2o.schedules import ensure_jobs_after_migrate
         from o2o.tenancy.actor import register_membership_resolver
 
         register_membership_resolver(_membership_of)
+        post_migrate.connect(
+            partial(ensure_jobs_after_migrate, jobs=JOBS), sender=self, weak=False, dispatch_uid="members-jobs"
+        )

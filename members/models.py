@@ -85,3 +85,19 @@ class GuideBinding(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.member_id} -> {self.guide_id} until {self.bound_until:%Y-%m-%d}"
+
+
+class BindingReminderSent(TenantOwned):
+    """The day's expiry reminder told to a guide (rules.md 4.1): one per guide per day in the brand's
+    time zone, so that the daily job run twice, or by two workers at once, sends it once."""
+
+    guide = models.ForeignKey(StoreStaff, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    customers = models.PositiveIntegerField(_("customers listed"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "guide", "day"], name="binding_reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.guide_id} {self.day}"

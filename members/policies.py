@@ -28,7 +28,7 @@ from django.db.models import BooleanField, Case, Exists, Expression, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from members.models import Member, ServedBy
-from o2o.choices import STORE_ROLES
+from o2o.choices import STORE_ROLES, Role
 from o2o.models import Tenant
 from o2o.tenancy.actor import Actor, require
 
@@ -97,3 +97,14 @@ def authorize_changes(actor: Actor, member: Member, fields: Iterable[str]) -> No
     """Raise Forbidden (403, with `refusal(field)`) unless the actor may change every one of `fields`."""
     for field in sorted(fields):
         require(can_change(actor, member, field), refusal(field))
+
+
+def can_rebind(actor: Actor, guide_store_id: int) -> bool:
+    """Re-binding a customer by hand (rules.md 4.1): HQ, or a manager of the store of the guide the
+    customer is re-bound to; never a guide."""
+    return actor.is_hq or actor.works_at(guide_store_id, as_role=Role.STORE_MANAGER)
+
+
+def can_see_bindings(actor: Actor) -> bool:
+    """A member's binding history: HQ and store managers (the ones who may re-bind)."""
+    return actor.is_hq or (Role.STORE_MANAGER in actor.roles and actor.store_id is not None)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -184,3 +184,53 @@ def member_view(member: Member, *, masked: bool | None = None) -> MemberView:
         joined_at=member.joined_at,
         masked=masked,
     )
+
+
+def binding_history(*, tenant: Tenant, member: Member) -> QuerySet[GuideBinding]:
+    """Every binding record of `member`, oldest first, with the guide's user, the store and who made
+    it (a manual re-binding's manager): the history of the member's bindings (rules.md 4.1)."""
+    return (
+        GuideBinding.objects.filter(tenant=tenant, member=member)
+        .select_related("guide__user", "store", "created_by")
+        .order_by("bound_at", "pk")
+    )
+
+
+def _in_force(*, tenant: Tenant, moment: dt.datetime) -> QuerySet[GuideBinding]:
+    """The binding in force at `moment` of the outer member row (for a Subquery)."""
+    return GuideBinding.objects.filter(
+        tenant=tenant, member=OuterRef("pk"), bound_at__lte=moment, bound_until__gt=moment, guide__is_active=True
+    ).order_by("-bound_at", "-pk")
+
+
+def list_bound_members(
+    *,
+    tenant: Tenant,
+    guide_id: int | None = None,
+    at: dt.datetime | None = None,
+    ending_by: dt.datetime | None = None,
+) -> QuerySet[Member]:
+    """Members bound at `at` (now) to a guide (to `guide_id` when given; whose binding ends by
+    `ending_by` when given), each annotated with the binding in force: `bound_guide_id`, `bound_at`,
+    `bound_until`, `binding_source`; soonest expiry first. One query whatever their number (the
+    binding in force is a subquery per row)."""
+    moment = at or timezone.now()
+    current = _in_force(tenant=tenant, moment=moment)
+    candidates = GuideBinding.objects.filter(
+        tenant=tenant, bound_at__lte=moment, bound_until__gt=moment, guide__is_active=True
+    )
+    if guide_id is not None:
+        candidates = candidates.filter(guide_id=guide_id)
+    members = (
+        Member.objects.filter(tenant=tenant, pk__in=candidates.values("member_id"))
+        .annotate(
+            bound_guide_id=Subquery(current.values("guide_id")[:1]),
+            bound_at=Subquery(current.values("bound_at")[:1]),
+            bound_until=Subquery(current.values("bound_until")[:1]),
+            binding_source=Subquery(current.values("source")[:1]),
+        )
+        .order_by("bound_until", "pk")
+    )
+    if ending_by is not None:
+        members = members.filter(bound_until__lte=ending_by)
+    return members.filter(bound_guide_id=guide_id) if guide_id is not None else members

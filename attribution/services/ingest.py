@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from attribution.models import Campaign, Touchpoint, TrackingLink
+from attribution.services.guide_binding import GuideTouch, bind_touches
 from o2o.models import Tenant
 
 MAX_BATCH = 1000
@@ -152,4 +153,12 @@ def ingest_events(*, tenant: Tenant, events: Sequence[EventInput], user_agent: s
         # in the order of the client ids, so that overlapping batches lock in the same order
         rows.sort(key=lambda row: (row.client_event_id is None, row.client_event_id or ""))
         Touchpoint.objects.bulk_create(rows, ignore_conflicts=True)
+        bind_touches(  # a guide's link binds the visitor's member (rules.md 4.1): one query when none is
+            tenant=tenant,
+            touches=[
+                GuideTouch(visitor_id=row.visitor_id, guide_id=row.guide_id, kind=row.kind, at=row.at)
+                for row in rows
+                if row.guide_id is not None
+            ],
+        )
     return IngestResult(accepted=accepted, rejected=rejected)

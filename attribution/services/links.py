@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from attribution import policies
 from attribution.choices import Channel, Target
 from attribution.models import Campaign, Touchpoint, TrackingLink
+from attribution.services.guide_binding import GuideTouch, bind_touches
 from catalog.models import Product, Service
 from o2o.errors import Conflict, InvalidInput
 from o2o.models import Tenant
@@ -256,7 +257,8 @@ def touch_event_id(uid: str) -> str:
 
 def record_touchpoint(*, tenant: Tenant, touch: TouchInput) -> None:
     """Store a link's click or scan once: idempotent by `touch.uid` (one INSERT ... ON CONFLICT DO
-    NOTHING on the brand's unique `client_event_id`), so a retried task inserts nothing."""
+    NOTHING on the brand's unique `client_event_id`), so a retried task inserts nothing. A guide's
+    link binds the visitor's member to the guide (`guide_binding`; a retry binds nothing more)."""
     row = Touchpoint(
         tenant=tenant,
         at=dt.datetime.fromisoformat(touch.at),
@@ -272,6 +274,11 @@ def record_touchpoint(*, tenant: Tenant, touch: TouchInput) -> None:
         user_agent=touch.user_agent[:300],
     )
     Touchpoint.objects.bulk_create([row], ignore_conflicts=True)
+    if touch.guide_id is not None:  # a guide's link binds the member behind the visitor (rules.md 4.1)
+        bind_touches(
+            tenant=tenant,
+            touches=[GuideTouch(visitor_id=row.visitor_id, guide_id=touch.guide_id, kind=touch.kind, at=row.at)],
+        )
 
 
 def link_channel(*, campaign_channel: str | None, guide_id: int | None) -> str:

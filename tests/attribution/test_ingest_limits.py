@@ -12,9 +12,10 @@ from tests.attribution.ingest_factories import event, make_ingest_brand, post
 pytestmark = pytest.mark.django_db
 
 # the brand (by its slug), its scope (set_config), the service's savepoint, the batch's link codes
-# (with their campaigns), its campaign ids, the one INSERT, the savepoint's release; in the test's
-# transaction the request's scope adds a savepoint, its release and the scope's reset
-BATCH_QUERIES = 10
+# (with their campaigns), its campaign ids, the one INSERT, the members behind the guide links'
+# visitors (none here: nothing to bind), the savepoint's release; in the test's transaction the
+# request's scope adds a savepoint, its release and the scope's reset
+BATCH_QUERIES = 11
 
 
 @pytest.fixture

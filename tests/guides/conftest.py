@@ -17,6 +17,16 @@ from guides.models import Commission
 from o2o.choices import Role
 from o2o.tenancy import tenant_scope
 from stores.models import Store, StoreStaff
+from tests.attribution.conftest import (  # noqa: F401  (the guides API tests' fixtures)
+    guide,
+    manager,
+    other_guide,
+    other_manager,
+    other_store,
+    product,
+    service,
+    store,
+)
 from tests.orders.conftest import Brand, body, brand, clock, shopper  # noqa: F401
 
 T0 = dt.datetime(2026, 5, 4, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
@@ -78,11 +88,11 @@ def post_of(owner: Brand, user: Any) -> StoreStaff:
 
 @pytest.fixture
 def world(brand: Brand, shopper: APIClient, api: Any, django_capture_on_commit_callbacks: Any) -> World:  # noqa: F811
-    store = brand.store("GUIDE", km=1.0, stock={brand.lamp: 50, brand.bulb: 50})
-    manager = api(brand.staff(store), brand.tenant)
-    guide = post_of(brand, brand.staff(store, Role.GUIDE, username="guide-a"))
-    other = post_of(brand, brand.staff(store, Role.GUIDE, username="guide-b"))
-    return World(brand, store, manager, guide, other, shopper, django_capture_on_commit_callbacks, api)
+    shop = brand.store("GUIDE", km=1.0, stock={brand.lamp: 50, brand.bulb: 50})
+    manager_client = api(brand.staff(shop), brand.tenant)
+    guide_a = post_of(brand, brand.staff(shop, Role.GUIDE, username="guide-a"))
+    other = post_of(brand, brand.staff(shop, Role.GUIDE, username="guide-b"))
+    return World(brand, shop, manager_client, guide_a, other, shopper, django_capture_on_commit_callbacks, api)
 
 
 @pytest.fixture

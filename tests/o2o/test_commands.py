@@ -206,6 +206,7 @@ def test_the_periodic_jobs_come_back_after_a_flush():
         "bookings: mark no-shows",
         "bookings: send due reminders",
         "guides: approve commissions after the return window",
+        "members: remind guides of bindings ending",
         "orders: re-route orders not accepted in time",
         "platform: deliver domain events the after-commit path lost",
         "platform: purge old idempotency records",
