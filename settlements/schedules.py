@@ -64,8 +64,10 @@ def sync_settlement_schedules() -> int:
         job = existing.get(task_name(tenant_id))
         wanted: dict[str, Any] = {**CRONTABS[frequency], "month_of_year": "*"}
         crontab = job.crontab if job is not None else None
-        same = crontab is not None and str(crontab.timezone) == zone and all(
-            getattr(crontab, key) == value for key, value in wanted.items()
+        same = (
+            crontab is not None
+            and str(crontab.timezone) == zone
+            and all(getattr(crontab, key) == value for key, value in wanted.items())
         )
         if job is not None and same and job.enabled == bool(is_active):
             continue

@@ -40,7 +40,7 @@ class AccountOutput(serializers.ModelSerializer):
         model = Account
         fields = ["id", "owner", "kind", "balance"]
 
-    @extend_schema(responses=OwnerOutput)  # type: ignore[misc]
+    @extend_schema(responses=OwnerOutput)
     def get_owner(self, account: Account) -> dict[str, Any]:
         if account.store is not None:
             return {"type": "store", "id": account.store_id, "name": account.store.name}

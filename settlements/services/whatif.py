@@ -50,7 +50,7 @@ class Proposal:
 
 
 def _figures(statement: StatementData | None) -> dict[str, str]:
-    amounts = {kind: ZERO for kind in LineKind.values}
+    amounts = dict.fromkeys(LineKind.values, ZERO)
     if statement is not None:
         amounts.update({line.kind: line.amount for line in statement.lines})
     counted = {kind: statement.line(kind).counts for kind in LineKind.values} if statement else {}
@@ -74,7 +74,9 @@ def preview_period(*, tenant: Tenant, start: dt.date, end: dt.date, proposal: Pr
         raise InvalidInput("period_end", "The period must end after it starts.")
     if (end - start).days > MAX_DAYS:
         raise InvalidInput("period_end", "Preview at most a year at a time.")
-    names = {pk: (code, name) for pk, code, name in Store.objects.filter(tenant=tenant).values_list("pk", "code", "name")}
+    names = {
+        pk: (code, name) for pk, code, name in Store.objects.filter(tenant=tenant).values_list("pk", "code", "name")
+    }
     if proposal.store_id is not None and proposal.store_id not in names:
         raise InvalidInput("store", "No such store.")
     period_run = SettlementRun(tenant=tenant, period_start=start, period_end=end, dry_run=True)
@@ -90,7 +92,7 @@ def preview_period(*, tenant: Tenant, start: dt.date, end: dt.date, proposal: Pr
     )
     today = {s.store_id: s for s in compute_statements(today_inputs)}
     under = {s.store_id: s for s in compute_statements(proposal_inputs)}
-    stores = []
+    stores: list[dict[str, Any]] = []
     for store_id in sorted(set(today) | set(under)):
         before, after = _figures(today.get(store_id)), _figures(under.get(store_id))
         stores.append(
@@ -104,7 +106,9 @@ def preview_period(*, tenant: Tenant, start: dt.date, end: dt.date, proposal: Pr
                 "difference": _difference(before, after),
             }
         )
-    totals_today = {key: money(sum((Decimal(s["today"][key]) for s in stores), ZERO)) for key in [*LineKind.values, "net"]}
+    totals_today = {
+        key: money(sum((Decimal(s["today"][key]) for s in stores), ZERO)) for key in [*LineKind.values, "net"]
+    }
     totals_after = {
         key: money(sum((Decimal(s["proposal"][key]) for s in stores), ZERO)) for key in [*LineKind.values, "net"]
     }

@@ -100,7 +100,8 @@ def test_statements_show_every_store_to_hq_and_only_their_own_to_a_store_manager
     guide = api(make_staff(scenario.franchise, Role.GUIDE), scenario.tenant)
     assert guide.get("/api/v1/statements/").status_code == 403
     bad = api(hq_admin, scenario.tenant).get("/api/v1/statements/", {"run": "latest"})
-    assert bad.status_code == 400 and "run" in bad.json()["errors"]
+    assert bad.status_code == 400
+    assert "run" in bad.json()["errors"]
 
 
 def test_the_ledger_shows_accounts_with_balances_and_balanced_entries(api, hq_admin, scenario):

@@ -40,7 +40,7 @@ def test_a_refund_recorded_in_the_period_after_the_run_shows_the_drift_exactly(s
     run = settle_may(scenario)
     with tenant_scope(scenario.tenant):
         # given a refund of 100.00 on a May order of F, recorded (back-dated into May) after the run
-        order = scenario.franchise.orders.filter(total_amount=Decimal("2000.00")).get()  # type: ignore[attr-defined]
+        order = scenario.franchise.orders.filter(total_amount=Decimal("2000.00")).get()
         refund(scenario.tenant, order, "100.00", local(2025, 5, 25))
         run = reconcile_run(tenant=scenario.tenant, run=run)
     statements = checks(run)["statements"]
@@ -56,7 +56,8 @@ def test_a_refund_recorded_in_the_period_after_the_run_shows_the_drift_exactly(s
             "drift": "92.00",
         },
     ]
-    assert checks(run)["ledger"]["ok"] and checks(run)["tac_allocations"]["ok"]
+    assert checks(run)["ledger"]["ok"]
+    assert checks(run)["tac_allocations"]["ok"]
 
 
 def test_an_entry_slipped_into_the_run_behind_the_services_shows_per_account(scenario):
@@ -81,7 +82,8 @@ def test_an_entry_slipped_into_the_run_behind_the_services_shows_per_account(sce
         {"account": "store_operator", "store": scenario.franchise.pk, "expected": "1653.07", "found": "1663.07",
          "drift": "10.00"},
     ]  # fmt: skip
-    assert checks(run)["statements"]["ok"] and checks(run)["entries_balance"]["ok"]
+    assert checks(run)["statements"]["ok"]
+    assert checks(run)["entries_balance"]["ok"]
 
 
 def test_the_task_reconciles_on_demand(scenario):

@@ -31,7 +31,10 @@ def test_hq_changes_the_frequency_and_the_brands_task_follows(api, hq_admin, ten
     assert sync_settlement_schedules() >= 1
     assert crontab_of(tenant) == ("30", "0", "1", "*", "Asia/Shanghai")
     job = PeriodicTask.objects.get(name=task_name(tenant.pk))
-    assert (job.task, json.loads(job.kwargs)) == ("settlements.tasks.settle_period_just_ended_task", {"tenant_id": tenant.pk})
+    assert (job.task, json.loads(job.kwargs)) == (
+        "settlements.tasks.settle_period_just_ended_task",
+        {"tenant_id": tenant.pk},
+    )
     assert sync_settlement_schedules() == 0  # nothing changed, nothing written
     # when HQ makes it weekly through the settings API
     response = api(hq_admin, tenant).patch("/api/v1/settings/", {"settlement_frequency": "weekly"}, format="json")

@@ -52,7 +52,11 @@ def test_another_share_rate_for_one_store_and_another_model(api, hq_admin, scena
     franchise = next(row for row in body["stores"] if row["code"] == "F")
     # 0.90 x 2100.00 = 1890.00: 42.00 less than at 0.92
     assert (franchise["proposal"]["store_share"], franchise["difference"]["net"]) == ("1890.00", "-42.00")
-    assert {row["code"]: row["difference"]["net"] for row in body["stores"]} == {"D": "0.00", "F": "-42.00", "C": "0.00"}
+    assert {row["code"]: row["difference"]["net"] for row in body["stores"]} == {
+        "D": "0.00",
+        "F": "-42.00",
+        "C": "0.00",
+    }
     # under last touch only one visit of A at D is credited (at 14 May): A's 100.00 all to D, B's none
     other = client.get(WHAT_IF, {**MAY, "model": "last_touch"}).json()
     assert {row["code"]: row["proposal"]["tac"] for row in other["stores"]} == {
