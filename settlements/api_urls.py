@@ -1,3 +1,9 @@
-"""The settlement API (api.md, Settlement)."""
+"""The settlement API (api.md, Settlement): each module of `settlements.api` lists its routes."""
 
-urlpatterns: list = []
+from settlements.api import ledger, runs, whatif
+
+urlpatterns = [
+    *runs.urlpatterns,
+    *whatif.urlpatterns,
+    *ledger.urlpatterns,
+]

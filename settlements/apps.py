@@ -8,3 +8,15 @@ class SettlementsConfig(AppConfig):
 
     name = "settlements"
     verbose_name = _("Settlement")
+
+    def ready(self) -> None:
+        from functools import partial
+
+        from django.db.models.signals import post_migrate
+
+        from o2o.schedules import ensure_jobs_after_migrate
+        from settlements.schedules import JOBS
+
+        post_migrate.connect(
+            partial(ensure_jobs_after_migrate, jobs=JOBS), sender=self, weak=False, dispatch_uid="settlements-jobs"
+        )

@@ -116,6 +116,10 @@ class SettlementRun(TenantOwned):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # the last reconciliation (settlements.services.reconciliation): {"ok", "checks": [{"name", "ok",
+    # "expected", "found", "detail"}]}
+    reconciliation = models.JSONField(_("reconciliation"), default=dict, blank=True)
+    reconciled_at = models.DateTimeField(_("reconciled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("settlement run")
