@@ -1,3 +1,7 @@
-"""The settlement API (api.md, Settlement)."""
+"""The settlement API (api.md, Settlement): each module of `settlements.api` lists its routes."""
 
-urlpatterns: list = []
+from settlements.api import statements
+
+urlpatterns = [
+    *statements.urlpatterns,
+]
