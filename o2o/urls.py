@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("attribution.urls")),
     path("", include("guides.urls")),
+    path("", include("settlements.urls")),
     path("", include("o2o.portals.urls")),
 ]
 

@@ -8,3 +8,8 @@ class SettlementsConfig(AppConfig):
 
     name = "settlements"
     verbose_name = _("Settlement")
+
+    def ready(self) -> None:
+        from settlements.panels import register_panels
+
+        register_panels()  # the latest statement on /store/ (o2o.portals.panels)
