@@ -10,8 +10,8 @@ the store's credited conversions and the brand's total, and the commissions made
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 import tablib
 from django.utils.translation import gettext as _
@@ -51,7 +51,20 @@ def statement_rows(view: StatementView) -> list[list[str]]:
     blank = [""] * 12
 
     def row(**cells: str) -> list[str]:
-        keys = ["section", "item", "reference", "date", "base", "rate", "credited", "brand", "visits", "before_cap", "counts", "amount"]
+        keys = [
+            "section",
+            "item",
+            "reference",
+            "date",
+            "base",
+            "rate",
+            "credited",
+            "brand",
+            "visits",
+            "before_cap",
+            "counts",
+            "amount",
+        ]
         out = list(blank)
         for key, value in cells.items():
             out[keys.index(key)] = value
@@ -64,7 +77,7 @@ def statement_rows(view: StatementView) -> list[list[str]]:
         row(section=_("Period"), date=f"{view.period_first} - {view.period_last}"),
         row(section=_("Status"), item=view.status),
     ]
-    bases = {
+    bases: dict[str, str] = {
         LineKind.SALES: view.orders_total,
         LineKind.STORE_SHARE: view.net_sales,
         LineKind.COMMISSION: view.commission_payable,
@@ -131,8 +144,14 @@ def statement_pdf(view: StatementView) -> bytes:
     text = ParagraphStyle("text", fontName=PDF_FONT, fontSize=9, leading=13)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
-        title=statement_file_name(view), author=view.brand,
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=statement_file_name(view),
+        author=view.brand,
     )
 
     def table(rows: list[list[str]], widths: list[float]) -> Table:
@@ -158,7 +177,9 @@ def statement_pdf(view: StatementView) -> bytes:
         Spacer(1, 4 * mm),
     ]
     lines = [[_("Line"), _("Counts"), _("Amount")]]
-    lines += [[line.label, _("yes") if line.counts else _("no (for information)"), _money(line.amount)] for line in view.lines]
+    lines += [
+        [line.label, _("yes") if line.counts else _("no (for information)"), _money(line.amount)] for line in view.lines
+    ]
     lines.append([_("Net") + ": " + view.who_owes, "", _money(view.net)])
     story += [table(lines, [100, 45, 35]), Spacer(1, 5 * mm)]
     story.append(Paragraph(escape(_("Underlying numbers")), title))

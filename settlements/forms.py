@@ -8,9 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 class RunForm(forms.Form):
     period_start = forms.DateField(label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(
-        label=_("Period end (excluded)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_end = forms.DateField(label=_("Period end (excluded)"), widget=forms.DateInput(attrs={"type": "date"}))
     dry_run = forms.BooleanField(label=_("Dry run (preview, nothing posted)"), required=False)
 
 

@@ -92,7 +92,11 @@ def statement_view(*, tenant: Tenant, statement: Statement, sales: list[SalesRow
         for line in statement.lines.all()
     ]
     data = {line.kind: line.data for line in lines}
-    sales_data, share, tac = data.get(LineKind.SALES, {}), data.get(LineKind.STORE_SHARE, {}), data.get(LineKind.TAC, {})
+    sales_data, share, tac = (
+        data.get(LineKind.SALES, {}),
+        data.get(LineKind.STORE_SHARE, {}),
+        data.get(LineKind.TAC, {}),
+    )
     campaigns = [
         CampaignView(
             campaign_id=row["campaign"],
@@ -118,7 +122,9 @@ def statement_view(*, tenant: Tenant, statement: Statement, sales: list[SalesRow
         status=str(StatementStatus(statement.status).label),
         lines=lines,
         sales=[
-            SaleView(row.kind, labels[row.kind], row.number, row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), row.amount)
+            SaleView(
+                row.kind, labels[row.kind], row.number, row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), row.amount
+            )
             for row in sales
         ],
         campaigns=campaigns,

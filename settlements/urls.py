@@ -14,8 +14,10 @@ urlpatterns = [
     path("store/statements/<int:statement_id>/", statements.store_statement, name="store-statement"),
     *[
         path(f"{prefix}/{suffix}", statements.statement_file, {"file_format": fmt}, name=f"{portal}-statement-{fmt}")
-        for portal, prefix in (("hq", "hq/settlements/statements/<int:statement_id>"),
-                               ("store", "store/statements/<int:statement_id>"))
+        for portal, prefix in (
+            ("hq", "hq/settlements/statements/<int:statement_id>"),
+            ("store", "store/statements/<int:statement_id>"),
+        )
         for fmt, suffix in (("pdf", "statement.pdf"), ("csv", "statement.csv"))
-    ],  # fmt: skip
+    ],
 ]

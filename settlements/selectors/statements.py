@@ -44,11 +44,7 @@ def get_statement(*, tenant: Tenant, actor: Actor, statement_id: int, detail: bo
 
 def list_store_statements(*, tenant: Tenant, store_id: int) -> QuerySet[Statement]:
     """The statements of a store's real runs, newest period first (its manager's list)."""
-    return (
-        _statements(tenant)
-        .filter(store_id=store_id, run__dry_run=False)
-        .order_by("-run__period_start", "-pk")
-    )
+    return _statements(tenant).filter(store_id=store_id, run__dry_run=False).order_by("-run__period_start", "-pk")
 
 
 def list_run_statements(*, tenant: Tenant, run: SettlementRun) -> QuerySet[Statement]:
@@ -101,6 +97,6 @@ def statement_sales(*, tenant: Tenant, statement: Statement) -> list[SalesRow]:
         .order_by("created_at", "pk")
         .values_list("order__number", "created_at", "amount")
     )
-    rows = [SalesRow("order", number, at, amount) for number, at, amount in orders]
+    rows = [SalesRow("order", number, at, amount) for number, at, amount in orders if at is not None]
     rows += [SalesRow("refund", number, at, -amount) for number, at, amount in refunds]
     return rows

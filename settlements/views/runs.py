@@ -131,7 +131,9 @@ def hq_statement(request: SignedInPortalRequest, statement_id: int) -> HttpRespo
         return _statement_page(request, statement_id, "hq", NoteForm())
     statement = get_statement(tenant=request.tenant, actor=request.actor, statement_id=statement_id, detail=False)
     data = validated(NoteForm(request.POST))
-    statement_services.answer_dispute(tenant=request.tenant, statement=statement, actor=request.actor, note=data["note"])
+    statement_services.answer_dispute(
+        tenant=request.tenant, statement=statement, actor=request.actor, note=data["note"]
+    )
     messages.success(request, _("Your answer is sent to the store."))
     return redirect("hq-statement", statement_id=statement_id)
 

@@ -32,7 +32,9 @@ MANAGER = Role.STORE_MANAGER
 def store_statements(request: SignedInPortalRequest) -> HttpResponse:
     """The manager's store's statements, newest period first."""
     store_id = managed_store_id(request.actor)
-    statements = list_store_statements(tenant=request.tenant, store_id=store_id) if store_id else Statement.objects.none()
+    statements = (
+        list_store_statements(tenant=request.tenant, store_id=store_id) if store_id else Statement.objects.none()
+    )
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "store/statements/list.html", {"portal": "store", "page": page})
 

@@ -5,6 +5,7 @@ encoding is UniGB-UCS2-H; Latin-1 for the standard fonts). Enough for our own st
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
 import zlib
 
@@ -40,10 +41,8 @@ def pdf_strings(content: bytes) -> list[str]:
         compact = re.sub(rb"\s", b"", data)
         if compact.endswith(b"~>"):  # reportlab's ASCII85 layer, then Flate
             data = base64.a85decode(compact[:-2])
-        try:
+        with contextlib.suppress(zlib.error):
             data = zlib.decompress(data)
-        except zlib.error:
-            pass
         if b"Tj" not in data and b"TJ" not in data:
             continue
         for literal in _STRING.findall(data):

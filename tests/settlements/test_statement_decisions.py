@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def post(api):
     def call(world: World, user, statement: Statement, action: str, **body):
-        return api(user, world.scenario.tenant).post(f"/api/v1/statements/{statement.pk}/{action}/", body, format="json")
+        return api(user, world.scenario.tenant).post(
+            f"/api/v1/statements/{statement.pk}/{action}/", body, format="json"
+        )
 
     return call
 
@@ -41,13 +43,18 @@ def test_dispute_answer_then_confirm_with_its_history(post, world):
     disputed = post(world, world.manager, world.franchise, "dispute", note="Campaign B's visits look high")
     assert disputed.status_code == 200
     assert disputed.json()["status"] == "disputed"
-    assert post(world, world.hq, world.franchise, "answer", note="Checked: 2.5 visits, capped at 200.00").status_code == 200
+    assert (
+        post(world, world.hq, world.franchise, "answer", note="Checked: 2.5 visits, capped at 200.00").status_code
+        == 200
+    )
     confirmed = post(world, world.manager, world.franchise, "confirm")
     # then the statement is confirmed, keeps the note and HQ's answer, and its history says who and what
     assert confirmed.status_code == 200
     body = confirmed.json()
     assert (body["status"], body["note"], body["answer"]) == (
-        "confirmed", "Campaign B's visits look high", "Checked: 2.5 visits, capped at 200.00"
+        "confirmed",
+        "Campaign B's visits look high",
+        "Checked: 2.5 visits, capped at 200.00",
     )
     assert [(e["action"], e["note"], e["by"]) for e in body["history"]] == [
         ("dispute", "Campaign B's visits look high", world.manager.username),
@@ -74,7 +81,9 @@ def test_the_conflicts_of_the_states(post, world):
     assert _state(world, world.counter) == ("confirmed", "", "")
     with tenant_scope(world.scenario.tenant):
         assert list(StatementEvent.objects.order_by("pk").values_list("action", flat=True)) == [
-            "dispute", "answer", "confirm"
+            "dispute",
+            "answer",
+            "confirm",
         ]
 
 
