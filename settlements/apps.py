@@ -15,8 +15,10 @@ class SettlementsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from o2o.schedules import ensure_jobs_after_migrate
+        from settlements.panels import register_panels
         from settlements.schedules import JOBS
 
+        register_panels()  # the latest statement on /store/ (o2o.portals.panels)
         post_migrate.connect(
             partial(ensure_jobs_after_migrate, jobs=JOBS), sender=self, weak=False, dispatch_uid="settlements-jobs"
         )

@@ -1,4 +1,5 @@
-"""The what-if page's form (HQ): a period and a proposal; empty proposal fields keep today's rules."""
+"""The settlement pages' forms: a run's period, a note (dispute, answer), and the what-if page's
+period and proposal (empty proposal fields keep today's rules)."""
 
 from __future__ import annotations
 
@@ -58,3 +59,13 @@ class WhatIfForm(forms.Form):
             store_id=data.get("store"),
             share_rate=data.get("share_rate"),
         )
+
+
+class RunForm(forms.Form):
+    period_start = forms.DateField(label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Period end (excluded)"), widget=forms.DateInput(attrs={"type": "date"}))
+    dry_run = forms.BooleanField(label=_("Dry run (preview, nothing posted)"), required=False)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -147,12 +147,36 @@ class Statement(TenantOwned):
     net = models.DecimalField(_("net"), **MONEY)
     status = models.CharField(_("status"), max_length=10, choices=StatementStatus, default=StatementStatus.OPEN)
     note = models.TextField(_("note"), blank=True)
+    answer = models.TextField(_("HQ's answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
         ordering = ["run_id", "store_id"]
         constraints = [models.UniqueConstraint(fields=["tenant", "run", "store"], name="statement_one_per_store")]
+
+
+class StatementAction(models.TextChoices):
+    CONFIRM = "confirm", _("Confirmed")
+    DISPUTE = "dispute", _("Disputed")
+    ANSWER = "answer", _("Answered")
+
+
+class StatementEvent(TenantOwned):
+    """A step of a statement's history: its store manager confirmed or disputed it (with a note),
+    HQ answered a dispute; who and when. Appended, never changed."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=StatementAction)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey("o2o.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("statement event")
+        verbose_name_plural = _("statement events")
+        ordering = ["statement_id", "at", "pk"]
 
 
 class StatementLine(TenantOwned):

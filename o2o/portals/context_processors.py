@@ -53,6 +53,7 @@ SECTIONS: dict[str, list[tuple[str, Any]]] = {
         ("hq-order-list", _("Orders")),
         ("hq-order-unroutable", _("Unroutable orders")),
         ("hq-booking-list", _("Bookings")),
+        ("hq-settlements", _("Settlements")),
     ],
     "store": [
         ("store-home", _("Dashboard")),
@@ -61,6 +62,7 @@ SECTIONS: dict[str, list[tuple[str, Any]]] = {
         ("store-today", _("Today's visits")),
         ("store-member-list", _("Members")),
         ("store-qr-print", _("QR code")),
+        ("store-statements", _("Statements")),
     ],
     "shop": [
         ("shop-home", _("Home")),

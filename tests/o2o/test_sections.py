@@ -30,6 +30,7 @@ def test_hq_sees_the_hq_menu_with_every_hq_page(tenant, make_user):
         "Orders",
         "Unroutable orders",
         "Bookings",
+        "Settlements",
     ]
 
 
@@ -44,6 +45,7 @@ def test_a_store_manager_sees_the_store_menu(tenant, make_user):
         "Today's visits",
         "Members",
         "QR code",
+        "Statements",
     ]
 
 
