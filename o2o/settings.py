@@ -273,6 +273,10 @@ SPECTACULAR_SETTINGS = {
         "StaffRoleEnum": "stores.choices.StaffRole",
         "OrderChannelEnum": "orders.choices.Channel",
         "CampaignChannelEnum": "attribution.choices.Channel",
+        "CommissionStatusEnum": "guides.choices.CommissionStatus",
+        "ClaimStatusEnum": "guides.choices.ClaimStatus",
+        "RunStatusEnum": "settlements.models.RunStatus",
+        "StatementStatusEnum": "settlements.models.StatementStatus",
     },
 }
 

@@ -210,6 +210,7 @@ def test_the_periodic_jobs_come_back_after_a_flush():
         "orders: re-route orders not accepted in time",
         "platform: deliver domain events the after-commit path lost",
         "platform: purge old idempotency records",
+        "settlements: follow the brands' settlement frequencies",
     ]
 
 
