@@ -58,5 +58,6 @@ def test_the_apps_register_their_panels() -> None:
         ("attribution.funnel", "hq/dashboard/_funnel.html"),
     ]
     assert [(p.name, p.template) for p in panels.registered("store")] == [
-        ("attribution.funnel", "store/_funnel_panel.html")
+        ("attribution.funnel", "store/_funnel_panel.html"),
+        ("settlements.latest_statement", "store/statements/_panel.html"),
     ]

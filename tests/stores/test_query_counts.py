@@ -115,7 +115,7 @@ PAGES: dict[str, tuple[str | None, str, Callable[[World], dict[str, Any]] | None
     "hq staff account": ("hq", "/hq/stores/{store}/", _staff_form, 302, 27),
     "hq stock page": ("hq", "/hq/stores/{store}/stock/", None, 200, 11),
     "hq stock row": ("hq", "/hq/stores/{store}/stock/{sku}/", _count, 200, 20),
-    "store dashboard": ("manager", "/store/", None, 200, 13),  # 13: the funnel panel's snapshot
+    "store dashboard": ("manager", "/store/", None, 200, 14),  # 14: the funnel's snapshot, the latest statement
     "store stock page": ("manager", "/store/stock/", None, 200, 10),
     "store stock row": ("manager", "/store/stock/{sku}/", _count, 200, 19),
     "store qr print page": ("manager", "/store/qr/", None, 200, 9),
