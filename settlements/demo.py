@@ -176,9 +176,7 @@ def seed_settlements_for(*, tenant: Tenant, brand: DemoBrand, now: dt.datetime |
 def _walkthrough_lines(*, tenant: Tenant, brand: DemoBrand) -> None:
     """HQ's settlement pages, and a franchise store's manager (not the disputing one) with last
     month's statement to confirm or dispute."""
-    brand.logins.append(
-        (brand.admin, Role.HQ_ADMIN, "settlements /hq/settlements/ (close, reconcile, what-if)")
-    )
+    brand.logins.append((brand.admin, Role.HQ_ADMIN, "settlements /hq/settlements/ (close, reconcile, what-if)"))
     disputed = Statement.objects.filter(
         tenant=tenant, run__dry_run=False, status=StatementStatus.DISPUTED, answered_at__isnull=True
     ).values_list("store__code", flat=True)

@@ -22,7 +22,9 @@ def differences(page: Page, store: str) -> list[str]:
     return page.locator(f'tr[data-testid="difference"][data-store="{store}"] td.num').all_inner_texts()
 
 
-def test_hq_previews_may_without_the_cap_and_with_another_share_rate(browser_page, live_server, tenant: Tenant, make_user):
+def test_hq_previews_may_without_the_cap_and_with_another_share_rate(
+    browser_page, live_server, tenant: Tenant, make_user
+):
     scenario: Scenario = build_scenario(tenant)
     make_user(tenant, Role.HQ_ADMIN, username="alpha-admin")
     page = browser_page

@@ -49,7 +49,8 @@ def test_a_manager_downloads_and_disputes_a_statement_and_hq_answers(browser_pag
     content = Path(download.path()).read_bytes()
     assert content.startswith(b"%PDF-")
     shown = pdf_strings(content)
-    assert "Net: HQ pays the store" in shown and "1653.07" in shown
+    assert "Net: HQ pays the store" in shown
+    assert "1653.07" in shown
     # when they dispute it with a note
     page.locator('textarea[name="note"]').fill(NOTE)
     page.get_by_test_id("dispute").click()
@@ -61,7 +62,7 @@ def test_a_manager_downloads_and_disputes_a_statement_and_hq_answers(browser_pag
     assert (saved.status, saved.note, saved.answered_at) == ("disputed", NOTE, None)
 
     # when HQ signs in (a fresh browser context) and opens the disputes
-    hq_page = page.context.browser.new_page(base_url=live_server.url, locale="en-US")  # type: ignore[union-attr]
+    hq_page = page.context.browser.new_page(base_url=live_server.url, locale="en-US")
     try:
         login(hq_page, world.hq.username, "pw-secret-42")
         hq_page.goto("/hq/settlements/disputes/")
