@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from o2o.errors import NotFound
 from o2o.models import Tenant
@@ -20,7 +21,7 @@ def get_run(*, tenant: Tenant, run_id: int) -> SettlementRun:
     """The brand's run `run_id` (NotFound for a missing or foreign one)."""
     run = SettlementRun.objects.filter(tenant=tenant, pk=run_id).first()
     if run is None:
-        raise NotFound("No such settlement run.")
+        raise NotFound(_("No such settlement run."))
     return run
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from o2o.errors import NotFound
 from o2o.models import Tenant
@@ -38,7 +39,7 @@ def get_statement(*, tenant: Tenant, actor: Actor, statement_id: int, detail: bo
         )
     statement = qs.first()
     if statement is None:
-        raise NotFound("No such statement.")
+        raise NotFound(_("No such statement."))
     return statement
 
 

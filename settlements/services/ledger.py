@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from o2o.errors import Conflict
 from o2o.models import Tenant
@@ -102,7 +103,7 @@ def reverse_entry(*, tenant: Tenant, entry: JournalEntry, description: str = "")
     """Post the mirror image of `entry` (every posting negated), naming it in `reverses`. An entry
     is reversed once (Conflict otherwise; the database holds it too)."""
     if JournalEntry.objects.filter(tenant=tenant, reverses=entry).exists():
-        raise Conflict(f"journal entry {entry.pk} is already reversed", code="already_reversed")
+        raise Conflict(_("Journal entry %(entry)s is already reversed.") % {"entry": entry.pk}, code="already_reversed")
     postings = list(Posting.objects.filter(tenant=tenant, entry=entry).order_by("pk"))
     reversal = JournalEntry.objects.create(
         tenant=tenant,

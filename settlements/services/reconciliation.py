@@ -28,6 +28,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from o2o.errors import Conflict
 from o2o.models import Tenant
@@ -181,7 +182,7 @@ def reconcile_run(*, tenant: Tenant, run: SettlementRun) -> SettlementRun:
     """Reconcile the finished run `run` (Conflict `run_not_done` otherwise) and store the result
     on it (`reconciliation`, `reconciled_at`). Reads only, then one UPDATE; safe to run again."""
     if run.status not in FINISHED:
-        raise Conflict("Only a finished settlement run can be reconciled.", code="run_not_done")
+        raise Conflict(_("Only a finished settlement run can be reconciled."), code="run_not_done")
     stored = _stored_lines(tenant, run)
     commissions = {
         store_id: Decimal(lines[LineKind.COMMISSION].data.get("payable", "0"))

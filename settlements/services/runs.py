@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from o2o.errors import Conflict, InvalidInput, NotFound
 from o2o.models import Tenant
@@ -46,10 +47,10 @@ def lock_brand_runs(tenant: Tenant) -> None:
 
 def _validate_period(tenant: Tenant, start: dt.date, end: dt.date, *, dry_run: bool) -> None:
     if end <= start:
-        raise InvalidInput("period_end", "The period must end after it starts.")
+        raise InvalidInput("period_end", _("The period must end after it starts."))
     today = timezone.now().astimezone(ZoneInfo(tenant.timezone)).date()
     if not dry_run and end > today:
-        raise InvalidInput("period_end", "A period is settled once it has ended; preview it with a dry run.")
+        raise InvalidInput("period_end", _("A period is settled once it has ended; preview it with a dry run."))
 
 
 def _enqueue(tenant: Tenant, run: SettlementRun) -> None:
@@ -82,7 +83,7 @@ def start_run(
     if SettlementRun.objects.filter(
         tenant=tenant, dry_run=False, period_start__lt=period_end, period_end__gt=period_start
     ).exists():
-        raise Conflict("This period overlaps a period already settled.", code="period_overlaps")
+        raise Conflict(_("This period overlaps a period already settled."), code="period_overlaps")
     try:
         with transaction.atomic():
             run = SettlementRun.objects.create(**period, dry_run=False)
@@ -180,7 +181,7 @@ def close_run(*, tenant: Tenant, run: SettlementRun) -> SettlementRun:
     if locked.status == RunStatus.CLOSED:
         return locked
     if locked.dry_run or locked.status != RunStatus.DONE:
-        raise Conflict("Only a finished settlement run can be closed.", code="run_not_done")
+        raise Conflict(_("Only a finished settlement run can be closed."), code="run_not_done")
     mark_commissions_paid(tenant=tenant, run=locked)
     locked.status, locked.closed_at = RunStatus.CLOSED, timezone.now()
     locked.save(update_fields=["status", "closed_at"])

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from o2o.errors import InvalidInput
 from o2o.models import Tenant
 from settlements.commissions import commissions_for_run
@@ -71,14 +73,14 @@ def preview_period(*, tenant: Tenant, start: dt.date, end: dt.date, proposal: Pr
     InvalidInput for a bad period or a store not of the brand. Twelve queries at most, whatever
     the number of orders; nothing written."""
     if end <= start:
-        raise InvalidInput("period_end", "The period must end after it starts.")
+        raise InvalidInput("period_end", _("The period must end after it starts."))
     if (end - start).days > MAX_DAYS:
-        raise InvalidInput("period_end", "Preview at most a year at a time.")
+        raise InvalidInput("period_end", _("Preview at most a year at a time."))
     names = {
         pk: (code, name) for pk, code, name in Store.objects.filter(tenant=tenant).values_list("pk", "code", "name")
     }
     if proposal.store_id is not None and proposal.store_id not in names:
-        raise InvalidInput("store", "No such store.")
+        raise InvalidInput("store", _("No such store."))
     period_run = SettlementRun(tenant=tenant, period_start=start, period_end=end, dry_run=True)
     commissions = commissions_for_run(tenant=tenant, run=period_run).totals
     current = Rules.of(tenant)
