@@ -32,4 +32,4 @@ def post_entries_then_hold(**kwargs: Any) -> Any:
     return created
 
 
-runs.post_entries = post_entries_then_hold  # type: ignore[assignment]
+runs.post_entries = post_entries_then_hold

@@ -136,7 +136,7 @@ def test_a_worker_killed_inside_the_posting_transaction_posts_nothing_and_the_re
         {"D": ("0.00", "open"), "F": ("1698.67", "open"), "C": ("246.91", "open")},
     )
     # (one entry per statement with something to post: D's lines all stay with HQ)
-    assert undisturbed["entries"] == 2 and len(undisturbed["lines"]) == 12
+    assert (undisturbed["entries"], len(undisturbed["lines"])) == (2, 12)
     assert undisturbed["postings"] == [
         ("C", "sales_clearing", "", "-246.91"),
         ("C", "store_operator", "C", "246.91"),
