@@ -87,8 +87,13 @@ class MissingTenant(Exception):
     """A tenant task was called without `tenant_id`."""
 
 
-def tenant_task(**options: Any) -> Callable[[F], Any]:
+def tenant_task(*, scoped: bool = True, **options: Any) -> Callable[[F], Any]:
     """Declare a Celery task that runs inside the scope of the tenant named by `tenant_id`.
+
+    The task body is one transaction (`tenant_scope`). A long task whose steps must be seen while
+    it runs, or whose failure must be recorded although its work rolls back (a settlement run's
+    progress and `failed`), says `scoped=False`: it gets its tenant and opens its own
+    `tenant_scope` per step, each committed on its own.
 
     Defaults: `acks_late`, retry on database OperationalError with backoff, time limits.
     """
@@ -106,6 +111,8 @@ def tenant_task(**options: Any) -> Callable[[F], Any]:
             if args or tenant_id is None:
                 raise MissingTenant(f"{func.__name__} needs tenant_id= (and keyword arguments only)")
             tenant = get_tenant(tenant_id=tenant_id)
+            if not scoped:
+                return func(tenant=tenant, **kwargs)
             with tenant_scope(tenant):
                 return func(tenant=tenant, **kwargs)
 

@@ -13,6 +13,7 @@ from django.db import OperationalError
 from o2o.celery import tenant_task
 from o2o.errors import Conflict, NotFound
 from o2o.models import Tenant
+from o2o.tenancy import tenant_scope
 from settlements.commissions import commissions_for_run
 from settlements.models import SettlementRun
 from settlements.services.reconciliation import FINISHED, reconcile_run
@@ -20,20 +21,25 @@ from settlements.services.runs import execute_run, start_run
 from settlements.services.schedule import period_to_settle
 
 
-@tenant_task(soft_time_limit=3300, time_limit=3600)
+@tenant_task(scoped=False, soft_time_limit=3300, time_limit=3600)
 def execute_run_task(*, tenant: Tenant, run_id: int) -> str | None:
     """Compute and post the brand's settlement run `run_id`, then reconcile it (a failed
-    reconciliation never undoes the run: HQ reconciles again on demand); its status when done."""
-    run = SettlementRun.objects.filter(tenant=tenant, pk=run_id).first()
-    if run is None:
-        return None
-    commissions = commissions_for_run(tenant=tenant, run=run)
+    reconciliation never undoes the run: HQ reconciles again on demand); its status when done.
+
+    Not one transaction (`scoped=False`): `execute_run` commits the run's progress as it goes and
+    posts in one transaction of its own, so HQ sees a long run move and a failed one marked."""
+    with tenant_scope(tenant):
+        run = SettlementRun.objects.filter(tenant=tenant, pk=run_id).first()
+        if run is None:
+            return None
+        commissions = commissions_for_run(tenant=tenant, run=run)
     try:
         run = execute_run(tenant=tenant, run_id=run_id, commissions=commissions.totals, commission_ids=commissions.ids)
     except NotFound:  # a dry run replaced by the next preview meanwhile
         return None
     if run.status in FINISHED and run.reconciled_at is None:
-        reconcile_run(tenant=tenant, run=run)
+        with tenant_scope(tenant):
+            reconcile_run(tenant=tenant, run=run)
     return run.status
 
 

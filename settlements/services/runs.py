@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from o2o.errors import Conflict, InvalidInput, NotFound
 from o2o.models import Tenant
+from o2o.tenancy import tenant_scope
 from settlements.commissions import make_payable, mark_commissions_paid
 from settlements.computation import LINE_DESCRIPTIONS, StatementData, compute_statements, run_totals
 from settlements.models import LineKind, RunStatus, SettlementRun, Statement, StatementLine
@@ -93,8 +94,11 @@ def start_run(
     return run, True
 
 
-def _set_progress(run: SettlementRun, progress: int, **fields: object) -> None:
-    SettlementRun.objects.filter(pk=run.pk).update(progress=progress, **fields)
+def _set_progress(*, tenant: Tenant, run: SettlementRun, progress: int, **fields: object) -> None:
+    """The run's progress (and other fields), in its own step: committed at once when the caller
+    is in no transaction (a worker), so HQ's page sees it while the run goes on."""
+    with tenant_scope(tenant):
+        SettlementRun.objects.filter(tenant=tenant, pk=run.pk).update(progress=progress, **fields)
 
 
 def execute_run(
@@ -103,29 +107,38 @@ def execute_run(
     """Compute and post run `run_id` (NotFound when it is gone: a dry run replaced meanwhile).
     `commissions`: the guides' commissions the run makes payable, per store; `commission_ids`:
     those commissions, made payable in the posting transaction of a real run
-    (`settlements.commissions.commissions_for_run` gives both). Safe to run twice."""
-    run = SettlementRun.objects.filter(tenant=tenant, pk=run_id).first()
+    (`settlements.commissions.commissions_for_run` gives both). Safe to run twice.
+
+    Each step is its own tenant scope: from a worker (no enclosing transaction) the run's
+    `running` and progress are committed as it goes, the posting is one transaction of its own,
+    and a failure is recorded as `failed` after the failed step rolled back; inside a caller's
+    transaction (a request, a test) the steps are savepoints of it."""
+    with tenant_scope(tenant):
+        run = SettlementRun.objects.filter(tenant=tenant, pk=run_id).first()
     if run is None:
         raise NotFound(f"settlement run {run_id} is gone")
     if run.status in FINISHED:
         return run
-    _set_progress(run, 5, status=RunStatus.RUNNING, error="")
+    _set_progress(tenant=tenant, run=run, progress=5, status=RunStatus.RUNNING, error="")
     try:
-        inputs = gather_inputs(tenant=tenant, start=run.period_start, end=run.period_end, commissions=commissions)
-        _set_progress(run, 60)
+        with tenant_scope(tenant):
+            inputs = gather_inputs(tenant=tenant, start=run.period_start, end=run.period_end, commissions=commissions)
+        _set_progress(tenant=tenant, run=run, progress=60)
         statements = compute_statements(inputs)
-        _set_progress(run, 80)
-        return _write(
-            tenant=tenant,
-            run_id=run.pk,
-            statements=statements,
-            totals=run_totals(inputs, statements),
-            commission_ids=tuple(commission_ids),
-        )
+        _set_progress(tenant=tenant, run=run, progress=80)
+        with tenant_scope(tenant):
+            return _write(
+                tenant=tenant,
+                run_id=run.pk,
+                statements=statements,
+                totals=run_totals(inputs, statements),
+                commission_ids=tuple(commission_ids),
+            )
     except Exception as exc:
-        SettlementRun.objects.filter(pk=run.pk).exclude(status__in=FINISHED).update(
-            status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500]
-        )
+        with tenant_scope(tenant):
+            SettlementRun.objects.filter(tenant=tenant, pk=run.pk).exclude(status__in=FINISHED).update(
+                status=RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500]
+            )
         raise
 
 

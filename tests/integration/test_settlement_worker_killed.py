@@ -158,16 +158,17 @@ def test_a_worker_killed_inside_the_posting_transaction_posts_nothing_and_the_re
     assert seen == [notes / f"posting-{run.pk}-{first.process.pid}"]
     first.kill()
     # then nothing of the run is posted: no statement, line, entry or posting, and the run is not
-    # done (still queued: the task's tenant scope is one transaction, so its `running` mark and
-    # progress died with it too)
+    # done: HQ sees it running at 80% (the progress is committed step by step; the posting
+    # transaction died with the worker)
     assert posted(tenant, run) == {
-        "status": RunStatus.QUEUED,
+        "status": RunStatus.RUNNING,
         "statements": {},
         "lines": [],
         "entries": 0,
         "postings": [],
         "totals": {},
     }
+    assert run.progress == 80
     # when a fresh worker gets the run again
     second = start_worker(own_redis.url(), notes, hold=False)
     workers.append(second)

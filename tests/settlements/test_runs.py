@@ -128,7 +128,7 @@ def test_the_task_runs_the_brands_run(scenario):
     status = execute_run_task.apply(kwargs={"tenant_id": tenant.pk, "run_id": run.pk}).get()
     with tenant_scope(tenant):
         run.refresh_from_db()
-        # commissions are not wired to guides yet: the task reads none, so F's net is 1932.00 - 233.33
+        # the scenario has no guide commission: the task reads none, so F's net is 1932.00 - 233.33
         assert (status, run.status, run.progress) == ("done", "done", 100)
         assert Statement.objects.get(run=run, store=scenario.franchise).net == Decimal("1698.67")
 
@@ -149,4 +149,6 @@ def test_a_runs_statements_grow_with_stores_and_campaigns_not_with_orders(scenar
     few = count_run(3)
     many = count_run(30)
     assert few == many
-    assert few <= 20
+    # 20 reads and writes, and the steps' own scopes (a savepoint and the tenant setting each) that
+    # let a worker commit the run's progress as it goes (PostgreSQL sets the tenant in each)
+    assert few == (35 if connection.vendor == "postgresql" else 29)
