@@ -21,6 +21,7 @@ from guides.selectors.commissions import list_claims
 from o2o.errors import InvalidInput
 from o2o.fields import MAX_ID
 from o2o.models import Tenant
+from o2o.money import round_money
 from o2o.tenancy.actor import Actor
 from orders.models import Order, OrderLine
 from stores.models import StoreStaff
@@ -68,6 +69,7 @@ def commission_totals(*, tenant: Tenant, guide: StoreStaff) -> CommissionTotals:
     by_status: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
     months: dict[str, MonthRow] = {}
     for row in rows:
+        row["amount"] = round_money(row["amount"])  # exact to the cent (SQLite sums in floats)
         key = row["month"].astimezone(zone).strftime("%Y-%m")
         month = months.setdefault(key, MonthRow(key))
         month.by_status[row["status"]] = month.by_status.get(row["status"], Decimal("0.00")) + row["amount"]
