@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +25,7 @@ class LinkForm(forms.Form):
     product = forms.TypedChoiceField(label=_("Product"), required=False, coerce=int, empty_value=None)
     service = forms.TypedChoiceField(label=_("Service"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, *args, products=(), services=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, products: Iterable[Any] = (), services: Iterable[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         blank = [("", "—")]
         self.fields["product"].choices = blank + [(p.pk, p.name) for p in products]  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ query (or two with the order lines), whatever the number of rows."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ ROWS_SHOWN = 20
 SOON_DAYS = 7  # a binding ending within this many days is highlighted
 
 
-def days_left(until, now=None) -> int:  # type: ignore[no-untyped-def]
+def days_left(until: dt.datetime, now: dt.datetime | None = None) -> int:
     """Whole days (rounded up) until `until`: 30 for a binding made now, 0 once it has ended."""
     now = now or timezone.now()
     return max(0, math.ceil((until - now).total_seconds() / 86400))

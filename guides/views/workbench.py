@@ -72,9 +72,9 @@ def _link_rows(request: SignedInPortalRequest, guide: StoreStaff) -> list[LinkRo
     )
     rows = []
     for link in [store_link, *(share.link for share in others)]:
-        if link.product_id is not None:
+        if link.product is not None:
             label = _("Product: %(name)s") % {"name": link.product.name}
-        elif link.service_id is not None:
+        elif link.service is not None:
             label = _("Book: %(name)s") % {"name": link.service.name}
         else:
             label = _("My store: %(name)s") % {"name": guide.store.name}
@@ -108,19 +108,21 @@ def _chart(totals: selectors.CommissionTotals) -> dict[str, Any]:
     return {"months": months, "series": series}
 
 
-def _workbench(
-    request: SignedInPortalRequest, *, error: AppError | None = None, **forms: Any
-) -> HttpResponse:
+def _workbench(request: SignedInPortalRequest, *, error: AppError | None = None, **forms: Any) -> HttpResponse:
     guide = _post(request)
     context: dict[str, Any] = {"portal": "guide", "guide": guide, "error": error}
     if guide is not None:
         tenant, now = request.tenant, timezone.now()
         customers = []
         for member in list_guide_customers(tenant=tenant, guide=guide, at=now):
-            left = selectors.days_left(member.bound_until, now)
+            left = selectors.days_left(member.bound_until, now)  # type: ignore[attr-defined]
             customers.append(
-                {"member": member, "phone": mask_phone(str(member.phone)), "days_left": left,
-                 "soon": left <= selectors.SOON_DAYS}
+                {
+                    "member": member,
+                    "phone": mask_phone(str(member.phone)),
+                    "days_left": left,
+                    "soon": left <= selectors.SOON_DAYS,
+                }
             )
         totals = selectors.commission_totals(tenant=tenant, guide=guide)
         context.update(
@@ -130,7 +132,7 @@ def _workbench(
                 "orders": list(selectors.guide_orders(tenant=tenant, guide=guide)),
                 "totals": totals,
                 "chart": _chart(totals),
-                "statuses": [status for status in CommissionStatus],
+                "statuses": list(CommissionStatus),
                 "claims": selectors.guide_claims(tenant=tenant, actor=request.actor, guide=guide),
                 "claim_window_days": tenant.claim_window_days,
                 "link_form": forms.get("link_form") or _link_form(request, guide),
@@ -185,7 +187,9 @@ def guide_link_new(request: SignedInPortalRequest) -> HttpResponse:
 
 OUTCOMES = {
     BindOutcome.BOUND: gettext_lazy("%(name)s (%(phone)s) is now your customer for %(days)d days."),
-    BindOutcome.RENEWED: gettext_lazy("%(name)s (%(phone)s) stays your customer: protection renewed for %(days)d days."),
+    BindOutcome.RENEWED: gettext_lazy(
+        "%(name)s (%(phone)s) stays your customer: protection renewed for %(days)d days."
+    ),
     BindOutcome.UNCHANGED: gettext_lazy("%(name)s (%(phone)s) is already your customer."),
     BindOutcome.KEPT_BY_OTHER: gettext_lazy(
         "%(name)s (%(phone)s) is another guide's customer while their protection lasts: no re-binding."
@@ -201,12 +205,13 @@ def guide_served(request: SignedInPortalRequest) -> HttpResponse:
         return _workbench(request)  # the form's page
     guide = policies.own_guide_post(request.actor)
     data = validated(ServedForm(request.POST))
-    served = record_served(
-        tenant=request.tenant, guide=guide, phone=data["phone"], member_code=data["member_code"]
-    )
+    served = record_served(tenant=request.tenant, guide=guide, phone=data["phone"], member_code=data["member_code"])
     outcome = served.result.outcome
-    words = {"name": served.member.name, "phone": mask_phone(str(served.member.phone)),
-             "days": request.tenant.protection_days}
+    words = {
+        "name": served.member.name,
+        "phone": mask_phone(str(served.member.phone)),
+        "days": request.tenant.protection_days,
+    }
     text = str(OUTCOMES.get(outcome, outcome.label)) % words
     if outcome == BindOutcome.KEPT_BY_OTHER:
         messages.warning(request, text)

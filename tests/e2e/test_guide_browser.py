@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from attribution.redirect import record_touchpoint_task
 from members.services import join_brand
@@ -24,7 +24,7 @@ from tests.e2e.test_checkout_browser import PEOPLES_SQUARE, lumen_with_a_lamp, m
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 SCREENSHOTS = "/tmp/o2o-guide-{}.png"
 
 
@@ -63,8 +63,13 @@ def test_a_guide_shares_a_link_the_customer_orders_through_it_and_a_claim_is_app
     make_manager(tenant, store)
     with tenant_scope(tenant):
         post = store_services.create_staff(
-            tenant=tenant, store=store, username="sh1-guide", password="pw-secret-42", name="Guide Li",
-            phone="", role=Role.GUIDE,
+            tenant=tenant,
+            store=store,
+            username="sh1-guide",
+            password="pw-secret-42",
+            name="Guide Li",
+            phone="",
+            role=Role.GUIDE,
         )
     consumer = make_user(tenant, Role.CONSUMER, username="+8613800138000")
     with tenant_scope(tenant):

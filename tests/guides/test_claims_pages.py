@@ -38,7 +38,7 @@ def claimed(world, post, *lines, note="tried it on Sunday"):
 
 
 def test_the_manager_sees_a_pending_claim_with_its_order_lines_guide_and_note(world):
-    claim, number = claimed(world, world.guide, (world.brand.lamp, 1), (world.brand.bulb, 2))
+    _claim, number = claimed(world, world.guide, (world.brand.lamp, 1), (world.brand.bulb, 2))
     response = manager_page(world).get("/store/claims/")
     assert response.status_code == 200
     assert texts(response, "claim-order") == [number]
