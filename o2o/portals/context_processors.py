@@ -63,6 +63,7 @@ SECTIONS: dict[str, list[tuple[str, Any]]] = {
         ("store-member-list", _("Members")),
         ("store-qr-print", _("QR code")),
         ("store-statements", _("Statements")),
+        ("store-claims", _("Claims")),
     ],
     "shop": [
         ("shop-home", _("Home")),

@@ -46,6 +46,7 @@ def test_a_store_manager_sees_the_store_menu(tenant, make_user):
         "Members",
         "QR code",
         "Statements",
+        "Claims",
     ]
 
 
