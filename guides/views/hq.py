@@ -96,9 +96,9 @@ def _rule_refused(request: SignedInPortalRequest, error: AppError, **kwargs: Any
 
 @portal_page(*EDITORS, on_error=_rule_refused)
 def hq_commission_rule_new(request: SignedInPortalRequest) -> HttpResponse:
-    """POST: a new rule in force from now (`create_rule`), then the rules page."""
+    """POST: a new rule in force from now (`create_rule`), then the rules page (GET: the page)."""
     if request.method != "POST":
-        return redirect("hq-commission-rules")
+        return _rules_page(request)
     form = RuleForm(request.POST, stores=_stores(request), categories=_categories(request))
     values = validated(form)
     rule_services.create_rule(
@@ -189,8 +189,7 @@ def hq_commissions(request: SignedInPortalRequest) -> HttpResponse:
     """The brand's commissions, filtered, with their totals by status and in all; 50 a page."""
     form, rows = _filtered(request)
     by_status = {
-        row["status"]: row
-        for row in rows.order_by().values("status").annotate(n=Count("pk"), amount=Sum("amount"))
+        row["status"]: row for row in rows.order_by().values("status").annotate(n=Count("pk"), amount=Sum("amount"))
     }
     totals = {
         "count": sum(row["n"] for row in by_status.values()),

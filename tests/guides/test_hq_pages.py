@@ -37,7 +37,8 @@ def test_hq_adds_a_rule_changes_its_rate_and_ends_it_keeping_the_history(world, 
     # when HQ ends it, then it is listed among the ended rules, with its history
     assert hq.post(f"/hq/commission-rules/{rule.pk}/end/").status_code == 302
     html = hq.get("/hq/commission-rules/").content.decode()
-    assert 'data-testid="no-rules"' in html and f'data-testid="ended-row" data-rule="{rule.pk}"' in html
+    assert 'data-testid="no-rules"' in html
+    assert f'data-testid="ended-row" data-rule="{rule.pk}"' in html
     with tenant_scope(world.tenant):
         assert CommissionRuleVersion.objects.filter(rule=rule).count() == 2
 
@@ -113,7 +114,8 @@ def test_the_csv_holds_the_filtered_rows(world, hq):
     assert len(lines) == 3  # the header and A's two lines
     assert [line.split(",")[10] for line in lines[1:]] == ["1.13", "5.97"]
     xlsx = hq.get("/hq/commissions.xlsx")
-    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
 
 
 def test_the_commissions_page_counts_a_fixed_number_of_queries(world, hq, django_assert_num_queries):

@@ -137,7 +137,8 @@ def test_a_rebinding_without_a_reason_is_refused_and_changes_nothing(world):
         "/store/guides/rebind/", {"member": world.brand.member.pk, "guide": world.other_guide.pk, "reason": " "}
     )
     assert response.status_code == 400
-    assert '<ul class="errorlist" id="id_reason_error"><li>This field is required.</li></ul>' in response.content.decode()
+    required = '<ul class="errorlist" id="id_reason_error"><li>This field is required.</li></ul>'
+    assert required in response.content.decode()
     with tenant_scope(world.tenant):
         assert GuideBinding.objects.filter(member=world.brand.member).count() == 1
 
