@@ -305,7 +305,9 @@ def seed_guides(tenant: Tenant, brand: DemoBrand) -> None:
 def seed_clawbacks_for(*, tenant: Tenant) -> None:
     """One item of a paid (else payable) commission's order returned: a negative claw-back; a
     pending commission's order refunded in full: reversed. Once (a claw-back exists: nothing)."""
-    demo = Commission.objects.filter(tenant=tenant, order__visitor_id__startswith=MARK, kind=CommissionKind.SALE)
+    demo = Commission.objects.filter(
+        tenant=tenant, order__visitor_id__startswith=MARK, kind=CommissionKind.SALE
+    ).exclude(order__visitor_id=WALK_VISITOR)  # the walkthrough's commission stays pending
     if not demo.exists() or Commission.objects.filter(tenant=tenant, kind=CommissionKind.CLAWBACK).exists():
         return
     managers = _managers(tenant=tenant)
