@@ -270,7 +270,7 @@ def _walkthrough_line(*, tenant: Tenant, brand: DemoBrand) -> None:
     """The guide's login line names the customer, their order and its commission."""
     order = (
         Order.objects.filter(tenant=tenant, visitor_id=WALK_VISITOR, guide__isnull=False)
-        .select_related("member", "guide__user")
+        .select_related("member", "guide__user", "guide__store")
         .first()
     )
     if order is None or order.guide is None:
@@ -287,11 +287,16 @@ def _walkthrough_line(*, tenant: Tenant, brand: DemoBrand) -> None:
         f"customer {who} followed your store link 6 days ago and is bound to you; their order {order.number} "
         f"earned you {amount} (pending until the return window ends): see /guide/"
     )
+    manager = f"{brand.slug}-{guide.store.code.lower()}-manager"
+    told = {
+        guide.user.username: story,
+        manager: f"the guides' customers, orders and commission, and re-binding {member.name}: /store/guides/",
+    }
     for index, (username, role, what) in enumerate(brand.logins):
-        if username == guide.user.username:
-            brand.logins[index] = (username, role, f"{what}; {story}")
-            return
-    brand.logins.append((guide.user.username, Role.GUIDE, story))
+        if username in told:
+            brand.logins[index] = (username, role, f"{what}; {told.pop(username)}")
+    if guide.user.username in told:
+        brand.logins.append((guide.user.username, Role.GUIDE, story))
 
 
 @register_seeder(60, "guides")

@@ -31,13 +31,17 @@ class RebindForm(forms.Form):
         self.fields["guide"].choices = [*NONE, *guides]  # type: ignore[attr-defined]
 
 
-RATE_FIELD = {"max_digits": 5, "decimal_places": 4, "min_value": 0, "max_value": 1}
+def rate_field(label: Any, help_text: Any = "") -> forms.DecimalField:
+    """A rate as the API takes it: a fraction from 0 to 1 with 4 decimals."""
+    return forms.DecimalField(
+        label=label, help_text=help_text, max_digits=5, decimal_places=4, min_value=0, max_value=1
+    )
 
 
 class RuleForm(forms.Form):
     store = forms.TypedChoiceField(label=_("Store"), coerce=int, required=False, empty_value=None)
     category = forms.TypedChoiceField(label=_("Category"), coerce=int, required=False, empty_value=None)
-    rate = forms.DecimalField(label=_("Rate"), help_text=_("A fraction, such as 0.0300 for 3%."), **RATE_FIELD)
+    rate = rate_field(_("Rate"), _("A fraction, such as 0.0300 for 3%."))
 
     def __init__(
         self,
@@ -52,7 +56,7 @@ class RuleForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    rate = forms.DecimalField(label=_("New rate"), **RATE_FIELD)
+    rate = rate_field(_("New rate"))
 
 
 class CommissionFilterForm(forms.Form):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, Sum
@@ -73,7 +74,7 @@ def store_guide_performance(
         return []
     bound = dict(
         list_bound_members(tenant=tenant, at=at)
-        .filter(bound_guide_id__in=ids)
+        .filter(bound_guide_id__in=ids)  # type: ignore[misc]  # an annotation
         .order_by()
         .values_list("pk", "bound_guide_id")
     )
@@ -91,7 +92,7 @@ def store_guide_performance(
         .values_list("guide_id", "n")
     )
     start = month_start(tenant=tenant, at=at)
-    money = {
+    money: dict[int, Any] = {
         row["guide_id"]: row
         for row in Commission.objects.filter(tenant=tenant, guide_id__in=ids)
         .values("guide_id")

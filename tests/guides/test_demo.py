@@ -55,6 +55,7 @@ def test_the_demo_has_every_commission_status_claims_and_a_walkthrough_and_seedi
             assert set(rows.values_list("status", flat=True)) == {"pending", "approved", "payable", "paid", "reversed"}
             clawback = rows.get(kind="clawback")
             assert clawback.amount < 0
+            assert clawback.replaces is not None
             assert clawback.amount == -clawback.replaces.amount
             # a store rule and a category rule
             assert sorted((r.store_id is None, r.category_id is None) for r in CommissionRule.objects.all()) == [
@@ -69,13 +70,16 @@ def test_the_demo_has_every_commission_status_claims_and_a_walkthrough_and_seedi
             order = Order.objects.select_related("guide__user", "member").get(visitor_id=WALK_VISITOR)
             touch = Touchpoint.objects.get(visitor_id=WALK_VISITOR)
             assert GuideLink.objects.filter(link=touch.link, guide=order.guide, key="store").exists()
-            binding = GuideBinding.objects.filter(member=order.member).order_by("bound_at").first()
+            binding = GuideBinding.objects.filter(member=order.member).order_by("bound_at")[0]
             assert (binding.guide_id, binding.source, binding.bound_at) == (order.guide_id, "link", touch.at)
             assert (order.guide_source, order.status) == ("binding", "completed")
             earned = sum(Commission.objects.filter(order=order).values_list("amount", flat=True), Decimal(0))
             assert earned > 0
             assert set(Commission.objects.filter(order=order).values_list("status", flat=True)) == {"pending"}
-            line = re.search(rf"^\s+{tenant.slug}\s+{order.guide.user.username}\s.*$", printed, re.M).group(0)
+            assert order.guide is not None
+            found = re.search(rf"^\s+{tenant.slug}\s+{order.guide.user.username}\s.*$", printed, re.M)
+            assert found is not None
+            line = found.group(0)
             assert f"their order {order.number} earned you {earned}" in line
             assert "see /guide/" in line
     # seeding again changes nothing

@@ -31,7 +31,9 @@ def test_hq_adds_a_rule_changes_its_rate_and_ends_it_keeping_the_history(world, 
     # then the page shows 0.0600 in force and both rates in its history, the default 0.0300
     html = hq.get("/hq/commission-rules/").content.decode()
     assert re.search(r'data-testid="rate">0\.0600<', html)
-    history = re.search(r'data-testid="history">(.*?)</td>', html, re.S).group(1)
+    found = re.search(r'data-testid="history">(.*?)</td>', html, re.S)
+    assert found is not None
+    history = found.group(1)
     assert re.findall(r"<li>(0\.\d{4}):", history) == ["0.0600", "0.0500"]
     assert 'data-testid="default-rate">0.0300<' in html
     # when HQ ends it, then it is listed among the ended rules, with its history
@@ -70,7 +72,7 @@ def test_the_rules_page_counts_a_fixed_number_of_queries(world, hq, django_asser
         category = world.brand.lamp.product.category
     hq.post("/hq/commission-rules/new/", {"category": category.pk, "rate": "0.0800"})
     with tenant_scope(world.tenant):
-        rule = CommissionRule.objects.order_by("pk").first()
+        rule = CommissionRule.objects.order_by("pk")[0]
     hq.post(f"/hq/commission-rules/{rule.pk}/rate/", {"rate": "0.0400"})
     with django_assert_num_queries(12):
         hq.get("/hq/commission-rules/")

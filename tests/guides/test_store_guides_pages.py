@@ -123,8 +123,9 @@ def test_the_manager_finds_a_customer_and_rebinds_them_with_a_reason(world):
     assert page.count('data-testid="history-row"') == 2
     assert 'data-testid="history-reason">A left the counter<' in page
     with tenant_scope(world.tenant):
-        last = GuideBinding.objects.filter(member=world.brand.member).order_by("-bound_at", "-pk").first()
-        assert (last.guide_id, last.source, last.created_by.username) == (
+        records = GuideBinding.objects.filter(member=world.brand.member).select_related("created_by")
+        last = records.order_by("-bound_at", "-pk")[0]
+        assert (last.guide_id, last.source, last.created_by.username if last.created_by else None) == (
             world.other_guide.pk,
             "manual",
             "guide-store_manager",
