@@ -33,6 +33,7 @@ from guides.choices import CommissionStatus
 from guides.models import Commission
 from members.selectors import list_bound_members
 from o2o.models import Tenant
+from o2o.money import round_money
 from orders.choices import OrderStatus
 from orders.models import Order
 from stores.choices import StaffRole
@@ -112,8 +113,8 @@ def store_guide_performance(
             bound_customers=customers.get(guide.pk, 0),
             visits=visits.get(guide.pk, 0),
             orders=orders.get(guide.pk, 0),
-            commission_this_month=(money.get(guide.pk) or {}).get("month") or ZERO,
-            commission_pending=(money.get(guide.pk) or {}).get("pending") or ZERO,
+            commission_this_month=round_money((money.get(guide.pk) or {}).get("month") or ZERO),
+            commission_pending=round_money((money.get(guide.pk) or {}).get("pending") or ZERO),
         )
         for guide in guides
     ]

@@ -33,6 +33,7 @@ from guides.selectors.commissions import list_commissions
 from guides.selectors.rules import get_rule, list_rules
 from guides.services import rules as rule_services
 from o2o.errors import AppError, NotFound
+from o2o.money import round_money
 from o2o.portals.access import portal_page
 from o2o.portals.errors import error_page
 from o2o.portals.forms import show_error, validated
@@ -193,9 +194,9 @@ def hq_commissions(request: SignedInPortalRequest) -> HttpResponse:
     }
     totals = {
         "count": sum(row["n"] for row in by_status.values()),
-        "amount": sum((row["amount"] for row in by_status.values()), ZERO),
+        "amount": round_money(sum((row["amount"] for row in by_status.values()), ZERO)),
         "by_status": [
-            (label, by_status[value]["n"], by_status[value]["amount"])
+            (label, by_status[value]["n"], round_money(by_status[value]["amount"]))
             for value, label in form.fields["status"].choices  # type: ignore[attr-defined]
             if value in by_status
         ],

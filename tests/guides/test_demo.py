@@ -58,24 +58,30 @@ def test_the_demo_has_every_commission_status_claims_and_a_walkthrough_and_seedi
             assert clawback.replaces is not None
             assert clawback.amount == -clawback.replaces.amount
             # a store rule and a category rule
-            assert sorted((r.store_id is None, r.category_id is None) for r in CommissionRule.objects.all()) == [
+            assert sorted(
+                (r.store_id is None, r.category_id is None) for r in CommissionRule.objects.filter(tenant=tenant)
+            ) == [
                 (False, True),
                 (True, False),
             ]
             # a pending claim and a rejected one, with its reason
-            claims = dict(CommissionClaim.objects.values_list("status", "reason"))
+            claims = dict(CommissionClaim.objects.filter(tenant=tenant).values_list("status", "reason"))
             assert set(claims) == {"pending", "rejected"}
             assert claims["rejected"]
             # the walkthrough: the link's touch, the binding by it, the order credited by it, the commission
-            order = Order.objects.select_related("guide__user", "member").get(visitor_id=WALK_VISITOR)
-            touch = Touchpoint.objects.get(visitor_id=WALK_VISITOR)
-            assert GuideLink.objects.filter(link=touch.link, guide=order.guide, key="store").exists()
-            binding = GuideBinding.objects.filter(member=order.member).order_by("bound_at")[0]
+            order = Order.objects.select_related("guide__user", "member").get(tenant=tenant, visitor_id=WALK_VISITOR)
+            touch = Touchpoint.objects.get(tenant=tenant, visitor_id=WALK_VISITOR)
+            assert GuideLink.objects.filter(tenant=tenant, link=touch.link, guide=order.guide, key="store").exists()
+            binding = GuideBinding.objects.filter(tenant=tenant, member=order.member).order_by("bound_at")[0]
             assert (binding.guide_id, binding.source, binding.bound_at) == (order.guide_id, "link", touch.at)
             assert (order.guide_source, order.status) == ("binding", "completed")
-            earned = sum(Commission.objects.filter(order=order).values_list("amount", flat=True), Decimal(0))
+            earned = sum(
+                Commission.objects.filter(tenant=tenant, order=order).values_list("amount", flat=True), Decimal(0)
+            )
             assert earned > 0
-            assert set(Commission.objects.filter(order=order).values_list("status", flat=True)) == {"pending"}
+            assert set(Commission.objects.filter(tenant=tenant, order=order).values_list("status", flat=True)) == {
+                "pending"
+            }
             assert order.guide is not None
             found = re.search(rf"^\s+{tenant.slug}\s+{order.guide.user.username}\s.*$", printed, re.M)
             assert found is not None
