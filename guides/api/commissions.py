@@ -1,6 +1,6 @@
 """Commissions (api.md, Guides and commission).
 
-- `GET /api/v1/commissions/?status=&guide=&order=&period=` rows `{id, guide, guide_name, store,
+- `GET /api/v1/commissions/?status=&store=&guide=&order=&period=` rows `{id, guide, guide_name, store,
   order, order_number, line, kind, source, rate, base_amount, amount, status, completed_at,
   replaces}`: HQ every commission of the brand, a store manager their store's guides', a guide
   their own (guides.policies). `period` is `YYYY-MM`, the month the order *completed* in (the
@@ -34,6 +34,7 @@ from o2o.tenancy.request import SignedInApiRequest
 
 FILTERS = [
     OpenApiParameter("status", str, enum=CommissionStatus.values),
+    OpenApiParameter("store", int, description="the guide's store"),
     OpenApiParameter("guide", int),
     OpenApiParameter("order", int),
     OpenApiParameter("period", str, description="YYYY-MM: the month the order completed in"),

@@ -46,7 +46,8 @@ def month_range(*, tenant: Tenant, period: str) -> tuple[dt.datetime, dt.datetim
 
 
 def list_commissions(*, tenant: Tenant, actor: Actor, filters: Mapping[str, str]) -> QuerySet[Commission]:
-    """The commissions the actor may see, latest completion first: `status`, `guide`, `order`, and
+    """The commissions the actor may see, latest completion first: `status`, `store` (the guide's),
+    `guide`, `order`, and
     `period` (`YYYY-MM`: the month the order completed in, in the brand's time zone). A bad filter
     is InvalidInput naming it. Rows carry their guide's name and store (no N+1)."""
     qs = Commission.objects.filter(tenant=tenant).select_related("guide__user", "guide__store", "order")
@@ -58,6 +59,9 @@ def list_commissions(*, tenant: Tenant, actor: Actor, filters: Mapping[str, str]
         if status not in CommissionStatus.values:
             raise InvalidInput("status", _("Choose one of: %(s)s.") % {"s": ", ".join(CommissionStatus.values)})
         qs = qs.filter(status=status)
+    store_id = _id(filters, "store")
+    if store_id is not None:
+        qs = qs.filter(guide__store_id=store_id)
     guide_id = _id(filters, "guide")
     if guide_id is not None:
         qs = qs.filter(guide_id=guide_id)

@@ -54,6 +54,8 @@ SECTIONS: dict[str, list[tuple[str, Any]]] = {
         ("hq-order-unroutable", _("Unroutable orders")),
         ("hq-booking-list", _("Bookings")),
         ("hq-settlements", _("Settlements")),
+        ("hq-commission-rules", _("Commission rules")),
+        ("hq-commissions", _("Commissions")),
     ],
     "store": [
         ("store-home", _("Dashboard")),
@@ -63,6 +65,7 @@ SECTIONS: dict[str, list[tuple[str, Any]]] = {
         ("store-member-list", _("Members")),
         ("store-qr-print", _("QR code")),
         ("store-statements", _("Statements")),
+        ("store-guides", _("Guides")),
         ("store-claims", _("Claims")),
     ],
     "shop": [

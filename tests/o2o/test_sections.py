@@ -31,6 +31,8 @@ def test_hq_sees_the_hq_menu_with_every_hq_page(tenant, make_user):
         "Unroutable orders",
         "Bookings",
         "Settlements",
+        "Commission rules",
+        "Commissions",
     ]
 
 
@@ -46,6 +48,7 @@ def test_a_store_manager_sees_the_store_menu(tenant, make_user):
         "Members",
         "QR code",
         "Statements",
+        "Guides",
         "Claims",
     ]
 
