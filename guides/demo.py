@@ -11,13 +11,12 @@ For each brand, after the orders and attribution seeders, over the guides of the
   pending (the return window is not over);
 - every guide serves two customers in store (`record_served`: bound by serving), who order (by
   the binding): two days ago (pending) and nine days ago (approved);
-- orders naming the guide's code, 15 and 25 days ago (last month when seeded early in a month:
-  approved, left for settlement's run of last month to make payable and close), and 40 and 50
-  days ago: approved, then, **unless the settlements app seeds** (its seeder, order 70, runs a
-  real run for last month and closes it), made payable and paid by two demo runs (`DEMO_RUN_PAID`
-  closed, `DEMO_RUN_OPEN` left payable);
-- after settlement (`seed_clawbacks`, order 75): one item of a paid commission's order returned,
-  which adds a negative claw-back; a full refund of a pending one, which reverses it;
+- orders naming the guide's code, 15, 25, 40 and 50 days ago: approved, for settlement's demo
+  (seeder order 70) to settle: its real run of last month makes them payable, and closing it (in
+  `lumen`; `clearview`'s run waits for HQ's close) makes them paid;
+- after settlement (`seed_clawbacks`, order 75): one item of a paid (else payable) commission's
+  order returned, which adds a negative claw-back; a full refund of a pending one, which reverses
+  it;
 - claims on unguided orders of the walkthrough guide's store: one pending, one rejected by the
   store's manager with a reason.
 
@@ -55,7 +54,7 @@ from members.masking import mask_phone
 from members.models import Member
 from members.selectors import get_current_binding
 from o2o.choices import Role
-from o2o.demo import DemoBrand, register_seeder, seeders
+from o2o.demo import DemoBrand, register_seeder
 from o2o.errors import AppError
 from o2o.models import Tenant
 from orders import services as order_services
@@ -70,8 +69,6 @@ MARK = "demo-guide-"
 WALK_VISITOR = "demo-guide-walkthrough"
 WALK_MEMBER_INDEX = 12  # the walker: the first member from the n-th (by id) bound to nobody
 RULES_SINCE = dt.timedelta(days=120)
-DEMO_RUN_PAID = 900_001  # demo settlement run ids (no settlement run has them): see the module doc
-DEMO_RUN_OPEN = 900_002
 BOUND_ORDER_DAYS = (2, 9)
 CODE_ORDER_DAYS = (15, 25)
 SETTLED_DAYS = (40, 50)
@@ -197,25 +194,6 @@ def _served_and_ordered(seed: Seed, guides: list[StoreStaff], members: list[Memb
             _order(seed, member=member, guide=guide, days_ago=days_ago, code=True)
 
 
-def _settle_older(seed: Seed) -> None:
-    """Without the settlements app's demo: the commissions of 40 days ago and more are paid (the
-    older half: a closed demo run) or payable (an open demo run)."""
-    if any(name == "settlements" for name, _seed in seeders()):
-        return
-    cutoff = seed.shop.now - dt.timedelta(days=min(SETTLED_DAYS) - 1)
-    rows = list(
-        Commission.objects.filter(tenant=seed.tenant, status=CommissionStatus.APPROVED, completed_at__lt=cutoff)
-        .order_by("completed_at", "pk")
-        .values_list("pk", flat=True)
-    )
-    half = len(rows) // 2
-    if half:
-        commission_services.mark_payable(tenant=seed.tenant, commission_ids=rows[:half], run_id=DEMO_RUN_PAID)
-        commission_services.mark_paid(tenant=seed.tenant, run_id=DEMO_RUN_PAID)
-    if rows[half:]:
-        commission_services.mark_payable(tenant=seed.tenant, commission_ids=rows[half:], run_id=DEMO_RUN_OPEN)
-
-
 def _claims(seed: Seed, guides: list[StoreStaff], guide: StoreStaff, members: list[Member], taken: set[int]) -> None:
     """Two unguided orders at the guide's store: one claimed (pending), one claimed and rejected."""
     colleagues = [g for g in guides if g.store_id == guide.store_id]
@@ -262,7 +240,6 @@ def seed_guides_for(*, tenant: Tenant, brand: DemoBrand) -> None:
         _served_and_ordered(seed, guides, pool, taken)
         _claims(seed, guides, walk_guide, pool, taken)
         commission_services.approve_due(tenant=tenant, at=shop.now)
-        _settle_older(seed)
     _walkthrough_line(tenant=tenant, brand=brand)
 
 

@@ -1,11 +1,17 @@
-"""Demo settlement of each brand (issue 13 item 8): last month settled and closed, a statement
-disputed, and the current month open for HQ's preview.
+"""Demo settlement of each brand (issue 13 item 8): last month settled (and closed, in `lumen`), a
+statement disputed, and the current month open for HQ's preview.
+
+The two brands show the two ends of a run's life: `lumen`'s last month is closed (its guides'
+commissions paid); `clearview`'s is done and reconciled, waiting for HQ to close it (its
+commissions payable until then), so that the demo's HQ can close a month too, and every commission
+status is in the demo (`payable` exists only between a run and its closing).
 
 For each brand, after the orders, attribution and guides seeders:
 - last month (the previous calendar month on the brand's clock) settled by a real run, executed as
-  the worker does (`execute_run` with the guides' commissions the period makes payable), reconciled
-  and closed: a statement for every store, of the three kinds, with its sales, share, the TAC of
-  the campaigns' spend credited to it and its guides' commissions;
+  the worker does (`execute_run` with the guides' commissions the period makes payable), reconciled,
+  and closed in the brands of `CLOSED_BRANDS`: a statement for every store, of the three kinds,
+  with its sales, share, the TAC of the campaigns' spend credited to it and its guides'
+  commissions;
 - before the run, each store kind and each staffed franchise store (a manager to confirm or
   dispute) has a completed order in last month: where it has none (the demo's orders fall over the
   last 30 days), one is placed at it through the orders services and dated back into last month;
@@ -44,6 +50,7 @@ from settlements.services.statements import dispute_statement
 from stores.choices import StaffRole, StoreKind
 from stores.models import Store, StoreStaff
 
+CLOSED_BRANDS = frozenset({"lumen"})  # the others' last month waits for HQ to close it
 DISPUTED = "SH04"  # the franchise store whose manager disputes last month's statement
 NOTE = "上月有一笔退货未计入；TAC seems high for a month with no campaign at our store. 请核对。"
 FIRST_DEMO_NUMBER = 900  # the orders this seeder places: visitor ids demo-order-0901...
@@ -118,9 +125,9 @@ def _sell_last_month(*, tenant: Tenant, brand: DemoBrand, now: dt.datetime, firs
                 break
 
 
-def _settle_last_month(*, tenant: Tenant, first: dt.date, after: dt.date) -> SettlementRun | None:
-    """Last month's real run, executed, reconciled and closed (None when HQ settled an overlapping
-    period otherwise)."""
+def _settle_last_month(*, tenant: Tenant, first: dt.date, after: dt.date, close: bool) -> SettlementRun | None:
+    """Last month's real run, executed, reconciled and, if `close`, closed (None when HQ settled an
+    overlapping period otherwise)."""
     try:
         run, _ = start_run(tenant=tenant, period_start=first, period_end=after)
     except AppError:
@@ -129,7 +136,7 @@ def _settle_last_month(*, tenant: Tenant, first: dt.date, after: dt.date) -> Set
     run = execute_run(tenant=tenant, run_id=run.pk, commissions=commissions.totals, commission_ids=commissions.ids)
     if run.reconciled_at is None:
         run = reconcile_run(tenant=tenant, run=run)
-    return close_run(tenant=tenant, run=run)
+    return close_run(tenant=tenant, run=run) if close else run
 
 
 def _dispute(*, tenant: Tenant, run: SettlementRun) -> None:
@@ -166,7 +173,7 @@ def seed_settlements_for(*, tenant: Tenant, brand: DemoBrand, now: dt.datetime |
         tenant=tenant, dry_run=False, period_start=last_month, period_end=this_month
     ).exists():
         _sell_last_month(tenant=tenant, brand=brand, now=now, first=last_month, after=this_month)
-        run = _settle_last_month(tenant=tenant, first=last_month, after=this_month)
+        run = _settle_last_month(tenant=tenant, first=last_month, after=this_month, close=brand.slug in CLOSED_BRANDS)
         if run is not None:
             _dispute(tenant=tenant, run=run)
     _preview_this_month(tenant=tenant, first=this_month, after=next_month)
@@ -176,7 +183,8 @@ def seed_settlements_for(*, tenant: Tenant, brand: DemoBrand, now: dt.datetime |
 def _walkthrough_lines(*, tenant: Tenant, brand: DemoBrand) -> None:
     """HQ's settlement pages, and a franchise store's manager (not the disputing one) with last
     month's statement to confirm or dispute."""
-    brand.logins.append((brand.admin, Role.HQ_ADMIN, "settlements /hq/settlements/ (close, reconcile, what-if)"))
+    what = "last month closed; reconcile, what-if" if brand.slug in CLOSED_BRANDS else "close last month; what-if"
+    brand.logins.append((brand.admin, Role.HQ_ADMIN, f"settlements /hq/settlements/ ({what})"))
     disputed = Statement.objects.filter(
         tenant=tenant, run__dry_run=False, status=StatementStatus.DISPUTED, answered_at__isnull=True
     ).values_list("store__code", flat=True)
