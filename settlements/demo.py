@@ -36,8 +36,10 @@ from catalog.models import Sku
 from members.models import Member
 from o2o.choices import Role
 from o2o.demo import DemoBrand, register_seeder
+from o2o.demo.kernel import demo_user
 from o2o.errors import AppError
 from o2o.models import Tenant, User
+from o2o.services import grant_role
 from o2o.tenancy.actor import Actor
 from orders.choices import Channel, Fulfilment
 from orders.demo import Shop, _date_back, _managers, _place, _steps, accept, complete, ready
@@ -183,8 +185,11 @@ def seed_settlements_for(*, tenant: Tenant, brand: DemoBrand, now: dt.datetime |
 def _walkthrough_lines(*, tenant: Tenant, brand: DemoBrand) -> None:
     """HQ's settlement pages, and a franchise store's manager (not the disputing one) with last
     month's statement to confirm or dispute."""
+    # HQ's finance clerk (HQ staff: runs are HQ's), a login of their own: each login is printed once
+    finance = demo_user(username=f"{brand.slug}-finance", name=f"{brand.name} finance")
+    grant_role(tenant=tenant, user=finance, role=Role.HQ_STAFF)
     what = "last month closed; reconcile, what-if" if brand.slug in CLOSED_BRANDS else "close last month; what-if"
-    brand.logins.append((brand.admin, Role.HQ_ADMIN, f"settlements /hq/settlements/ ({what})"))
+    brand.logins.append((finance.username, Role.HQ_STAFF, f"settlements /hq/settlements/ ({what})"))
     disputed = Statement.objects.filter(
         tenant=tenant, run__dry_run=False, status=StatementStatus.DISPUTED, answered_at__isnull=True
     ).values_list("store__code", flat=True)

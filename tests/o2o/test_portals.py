@@ -96,7 +96,7 @@ def test_a_user_without_a_role_in_the_brand_is_refused(tenant, other_tenant, mak
         ("/hq/", Role.HQ_ADMIN, "HQ dashboard"),
         ("/hq/", Role.HQ_STAFF, "HQ dashboard"),
         ("/store/", Role.STORE_MANAGER, "Store dashboard"),
-        ("/guide/", Role.GUIDE, "Guide portal"),
+        ("/guide/", Role.GUIDE, "My workbench"),  # the guides app's workbench
     ],
 )
 def test_a_landing_page_opens_for_its_role_showing_brand_and_user(tenant, make_user, path, role, title):
