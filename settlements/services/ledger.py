@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from o2o.db import insert_rows
 from o2o.errors import Conflict
 from o2o.models import Tenant
 from settlements.models import BRAND_ACCOUNTS, Account, AccountKind, JournalEntry, Posting, SettlementRun, Statement
@@ -88,12 +89,14 @@ def post_entries(
             for entry in entries
         ]
     )
-    Posting.objects.bulk_create(
+    insert_rows(
+        Posting,
+        ["tenant_id", "entry_id", "account_id", "amount", "memo"],
         [
-            Posting(tenant=tenant, entry=journal, account=accounts[p.account], amount=p.amount, memo=p.memo)
+            (tenant.pk, journal.pk, accounts[p.account].pk, p.amount, p.memo)
             for journal, entry in zip(created, entries, strict=True)
             for p in entry.postings
-        ]
+        ],
     )
     return created
 

@@ -16,14 +16,17 @@ posted in one transaction, closed by HQ.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from o2o.db import insert_rows
 from o2o.errors import Conflict, InvalidInput, NotFound
 from o2o.models import Tenant
 from o2o.tenancy import tenant_scope
@@ -161,21 +164,23 @@ def _write(
         [Statement(tenant=tenant, run=run, store_id=statement.store_id, net=statement.net) for statement in statements]
     )
     by_store = {statement.store_id: statement for statement in saved}
-    StatementLine.objects.bulk_create(
+    insert_rows(
+        StatementLine,
+        ["tenant_id", "statement_id", "kind", "description", "amount", "counts", "data", "position"],
         [
-            StatementLine(
-                tenant=tenant,
-                statement=by_store[statement.store_id],
-                kind=line.kind,
-                description=str(LINE_DESCRIPTIONS[LineKind(line.kind)]),
-                amount=line.amount,
-                counts=line.counts,
-                data=line.data,
-                position=position,
+            (
+                tenant.pk,
+                by_store[statement.store_id].pk,
+                line.kind,
+                str(LINE_DESCRIPTIONS[LineKind(line.kind)]),
+                line.amount,
+                line.counts,
+                json.dumps(line.data, cls=DjangoJSONEncoder),
+                position,
             )
             for statement in statements
             for position, line in enumerate(statement.lines)
-        ]
+        ],
     )
     if not run.dry_run:
         label = f"Settlement {run.period_start}..{run.period_end}"
