@@ -29,7 +29,7 @@ from o2o.errors import AppError
 from o2o.models import Tenant
 from orders import services as order_services
 from orders.choices import Fulfilment
-from orders.demo import Shop, _date_back, _managers
+from orders.demo import Shop, date_back, managers_by_store
 from orders.models import Order
 from orders.routing import Location
 from stores.models import Stock, Store, StoreService
@@ -156,7 +156,7 @@ def _order_at_the_counter(
         .select_related("sku")
         .order_by("sku__code")[:5]
     )
-    managers = _managers(tenant=tenant)
+    managers = managers_by_store(tenant=tenant)
     for row in stock:
         try:
             with transaction.atomic():
@@ -180,6 +180,6 @@ def _order_at_the_counter(
         except AppError:
             continue
         shop = Shop(tenant, random.Random(0), [store], [member], [row.sku], managers, now or timezone.now())
-        _date_back(shop, order, min(placed_at, now - dt.timedelta(hours=1)))
+        date_back(shop, order, min(placed_at, now - dt.timedelta(hours=1)))
         return Order.objects.get(tenant=tenant, pk=order.pk)
     return None

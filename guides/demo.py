@@ -59,7 +59,7 @@ from o2o.errors import AppError
 from o2o.models import Tenant
 from orders import services as order_services
 from orders.choices import Fulfilment, OrderStatus
-from orders.demo import Shop, _date_back, _managers, accept, complete, ready
+from orders.demo import Shop, accept, complete, date_back, managers_by_store, ready
 from orders.models import Order
 from orders.routing import Location
 from stores.choices import StaffRole
@@ -143,7 +143,7 @@ def _order(
     except AppError:
         return None
     placed = shop.now - dt.timedelta(days=days_ago, hours=shop.rng.randint(1, 5))
-    _date_back(shop, order, placed)
+    date_back(shop, order, placed)
     commission_services.credit_order(tenant=seed.tenant, order_id=order.pk)
     return Order.objects.get(tenant=seed.tenant, pk=order.pk)
 
@@ -228,7 +228,7 @@ def seed_guides_for(*, tenant: Tenant, brand: DemoBrand) -> None:
         return
     if not Order.objects.filter(tenant=tenant, visitor_id__startswith=MARK).exists():
         rng = random.Random(f"o2o-demo-guides-{brand.slug}")
-        shop = Shop(tenant, rng, [], members, [], _managers(tenant=tenant), timezone.now())
+        shop = Shop(tenant, rng, [], members, [], managers_by_store(tenant=tenant), timezone.now())
         seed = Seed(tenant, brand, shop)
         _rules(seed, walk_guide)
         # the poster walkthrough's member (attribution's) left alone; the walker bound to nobody yet
@@ -292,7 +292,7 @@ def seed_clawbacks_for(*, tenant: Tenant) -> None:
     ).exclude(order__visitor_id=WALK_VISITOR)  # the walkthrough's commission stays pending
     if not demo.exists() or Commission.objects.filter(tenant=tenant, kind=CommissionKind.CLAWBACK).exists():
         return
-    managers = _managers(tenant=tenant)
+    managers = managers_by_store(tenant=tenant)
     for statuses in ((CommissionStatus.PAID, CommissionStatus.PAYABLE), (CommissionStatus.PENDING,)):
         row = demo.filter(status__in=statuses).select_related("order", "line").order_by("completed_at", "pk").first()
         if row is None or row.order.status != OrderStatus.COMPLETED:

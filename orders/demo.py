@@ -122,7 +122,7 @@ def _ensure_stock(*, tenant: Tenant, stores: list[Store], skus: list[Sku], rng: 
             set_stock(tenant=tenant, store=store, levels=levels)
 
 
-def _managers(*, tenant: Tenant) -> dict[int, User]:
+def managers_by_store(*, tenant: Tenant) -> dict[int, User]:
     posts = StoreStaff.objects.filter(tenant=tenant, role=StaffRole.STORE_MANAGER, is_active=True)
     managers: dict[int, User] = {}
     for post in posts.select_related("user").order_by("pk"):
@@ -149,7 +149,7 @@ def _lines(shop: Shop, *, several: bool) -> list[services.LineInput]:
     return lines
 
 
-def _place(
+def place_demo_order(
     shop: Shop, *, fulfilment: str, channel: str = Channel.O2O, several: bool = False, **extra: object
 ) -> Order | None:
     """One demo order, or None when no store can take it (the demo goes on with the next)."""
@@ -180,7 +180,7 @@ def _place(
         return None
 
 
-def _steps(shop: Shop, order: Order, steps: list[Step]) -> Order | None:
+def run_steps(shop: Shop, order: Order, steps: list[Step]) -> Order | None:
     """Move `order` on through `steps` (each a service call); None, and no change, when one is refused."""
     try:
         with transaction.atomic():
@@ -257,7 +257,7 @@ def _opening_time(shop: Shop, *, days_ago: int) -> dt.datetime:
     return min(at, shop.now - dt.timedelta(hours=1))
 
 
-def _date_back(shop: Shop, order: Order, placed_at: dt.datetime) -> None:
+def date_back(shop: Shop, order: Order, placed_at: dt.datetime) -> None:
     """Move the order's dates to when it was placed (`placed_at`) and its steps after it."""
     tenant = shop.tenant
     events = list(
@@ -290,7 +290,7 @@ def _past_orders(shop: Shop) -> None:
         fate = PAST_FATES[n % len(PAST_FATES)]
         days_ago = PAST_DAYS - (n * (PAST_DAYS - 2)) // PAST_ORDERS
         channel = Channel.B2C if fate == "b2c" else (Channel.STORE if n % 11 == 10 else Channel.O2O)
-        order = _place(shop, fulfilment=fulfilment_of(n), channel=channel, several=fate == "refunded")
+        order = place_demo_order(shop, fulfilment=fulfilment_of(n), channel=channel, several=fate == "refunded")
         if order is None:
             continue
         steps: list[Step] = {
@@ -300,8 +300,8 @@ def _past_orders(shop: Shop) -> None:
             "cancelled": [cancel(shop)],
             "rerouted": [reject(shop, "the item on display is damaged"), accept(shop), complete(shop)],
         }[fate]
-        if _steps(shop, order, steps) is not None:
-            _date_back(shop, order, _opening_time(shop, days_ago=days_ago))
+        if run_steps(shop, order, steps) is not None:
+            date_back(shop, order, _opening_time(shop, days_ago=days_ago))
 
 
 def _experience(shop: Shop) -> Order | None:
@@ -331,7 +331,7 @@ def _experience(shop: Shop) -> Order | None:
     if not slots:
         return None
     slot = slots[shop.rng.randrange(len(slots))]
-    return _place(
+    return place_demo_order(
         shop,
         fulfilment=Fulfilment.EXPERIENCE,
         chosen_store=store,
@@ -345,7 +345,7 @@ def _todays_orders(shop: Shop) -> None:
             order = _experience(shop)
             steps: list[Step] = [accept(shop)]
         else:
-            order = _place(shop, fulfilment=Fulfilment.DELIVERY if fate == "unroutable" else fulfilment_of(n))
+            order = place_demo_order(shop, fulfilment=Fulfilment.DELIVERY if fate == "unroutable" else fulfilment_of(n))
             steps = {
                 "routed": [],
                 "accepted": [accept(shop)],
@@ -354,14 +354,14 @@ def _todays_orders(shop: Shop) -> None:
                 "cancelled": [cancel(shop)],
                 "unroutable": [reject_everywhere(shop)],
             }[fate]
-        if order is None or _steps(shop, order, steps) is None:
+        if order is None or run_steps(shop, order, steps) is None:
             continue
         if fate == "routed":  # minutes ago: the store still has time to accept
             placed_at = shop.now - dt.timedelta(minutes=2 + 3 * n)
         else:
             placed_at = shop.now - dt.timedelta(hours=1 + n % 5, minutes=shop.rng.randint(0, 50))
         if fate != "experience":
-            _date_back(shop, order, placed_at)
+            date_back(shop, order, placed_at)
 
 
 def seed_orders_for(*, tenant: Tenant, brand: DemoBrand) -> int:
@@ -375,7 +375,7 @@ def seed_orders_for(*, tenant: Tenant, brand: DemoBrand) -> int:
     if not (stores and members and skus):
         return 0
     _ensure_stock(tenant=tenant, stores=stores, skus=skus, rng=rng)
-    shop = Shop(tenant, rng, stores, members, skus, _managers(tenant=tenant), timezone.now())
+    shop = Shop(tenant, rng, stores, members, skus, managers_by_store(tenant=tenant), timezone.now())
     _past_orders(shop)
     _todays_orders(shop)
     _orders_to_accept(shop, brand)
@@ -394,9 +394,9 @@ def _orders_to_accept(shop: Shop, brand: DemoBrand) -> None:
             continue
         for _attempt in range(5):  # lines are drawn at random: when the store lacks one, the order goes
             # to another store (one more to accept there) and another draw is made
-            order = _place(shop, fulfilment=Fulfilment.PICKUP, chosen_store=stores[store_id])
+            order = place_demo_order(shop, fulfilment=Fulfilment.PICKUP, chosen_store=stores[store_id])
             if order is not None and order.store_id == store_id:
-                _date_back(shop, order, shop.now - dt.timedelta(minutes=3))
+                date_back(shop, order, shop.now - dt.timedelta(minutes=3))
                 break
 
 

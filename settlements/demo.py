@@ -42,7 +42,7 @@ from o2o.models import Tenant, User
 from o2o.services import grant_role
 from o2o.tenancy.actor import Actor
 from orders.choices import Channel, Fulfilment
-from orders.demo import Shop, _date_back, _managers, _place, _steps, accept, complete, ready
+from orders.demo import Shop, accept, complete, date_back, managers_by_store, place_demo_order, ready, run_steps
 from orders.models import Order
 from settlements.commissions import commissions_for_run
 from settlements.models import RunStatus, SettlementRun, Statement, StatementStatus
@@ -114,15 +114,15 @@ def _sell_last_month(*, tenant: Tenant, brand: DemoBrand, now: dt.datetime, firs
     if not (wanted and members and skus):
         return
     rng = random.Random(f"o2o-demo-settlements-{brand.slug}")
-    shop = Shop(tenant, rng, stores, members, skus, _managers(tenant=tenant), now, number=FIRST_DEMO_NUMBER)
+    shop = Shop(tenant, rng, stores, members, skus, managers_by_store(tenant=tenant), now, number=FIRST_DEMO_NUMBER)
     for index, store in enumerate(wanted):
         placed_at = start + dt.timedelta(days=9 + index, hours=15)
         for _attempt in range(ATTEMPTS):  # a store short of a drawn SKU passes the order on: draw again
-            order = _place(shop, fulfilment=Fulfilment.PICKUP, chosen_store=store)
+            order = place_demo_order(shop, fulfilment=Fulfilment.PICKUP, chosen_store=store)
             if order is None:
                 continue
-            if _steps(shop, order, [accept(shop), ready(shop), complete(shop)]) is not None:
-                _date_back(shop, order, placed_at)
+            if run_steps(shop, order, [accept(shop), ready(shop), complete(shop)]) is not None:
+                date_back(shop, order, placed_at)
             if order.store_id == store.pk:
                 break
 
