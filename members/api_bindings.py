@@ -90,10 +90,7 @@ class MemberRebindApi(TenantApi):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         guide = _guide_of_brand(request, data.validated_data["guide"])
-        require(
-            policies.can_rebind(request.actor, guide.store_id),
-            _("Only HQ and the manager of the guide's store re-bind a customer."),
-        )
+        policies.authorize_rebind(request.actor, guide.store_id)
         result = rebind(
             tenant=request.tenant,
             member=member,

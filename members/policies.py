@@ -105,6 +105,12 @@ def can_rebind(actor: Actor, guide_store_id: int) -> bool:
     return actor.is_hq or actor.works_at(guide_store_id, as_role=Role.STORE_MANAGER)
 
 
+def authorize_rebind(actor: Actor, guide_store_id: int) -> None:
+    """Raise Forbidden (403) unless the actor may re-bind a customer to a guide of `guide_store_id`
+    (`can_rebind`): the API and the store's page ask this one."""
+    require(can_rebind(actor, guide_store_id), _("Only HQ and the manager of the guide's store re-bind a customer."))
+
+
 def can_see_bindings(actor: Actor) -> bool:
     """A member's binding history: HQ and store managers (the ones who may re-bind)."""
     return actor.is_hq or (Role.STORE_MANAGER in actor.roles and actor.store_id is not None)

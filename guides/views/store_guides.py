@@ -3,7 +3,7 @@ customers, visits and orders of the last 30 days and their commission (this mont
 (`guides.selectors.performance`, which says what each figure counts); and re-binding a customer
 by hand: found by phone or member code, their binding in force and history shown, re-bound to one
 of the store's guides with a reason (`members.binding.rebind`, allowed by
-`members.policies.can_rebind`).
+`members.policies.authorize_rebind`).
 
 The store is always the reader's own post: no URL names a store. Under the pages' error boundary:
 a refused search or re-binding is shown on the page again, next to its field, nothing saved.
@@ -115,8 +115,7 @@ def store_guide_rebind(request: SignedInPortalRequest) -> HttpResponse:
         values = validated(form)
         member = _member(request, values["member"])
         guide = StoreStaff.objects.get(tenant=request.tenant, pk=values["guide"])  # one of the choices
-        if not member_policies.can_rebind(request.actor, guide.store_id):
-            raise Forbidden(_("Only HQ and the manager of the guide's store re-bind a customer."))
+        member_policies.authorize_rebind(request.actor, guide.store_id)
         rebind(tenant=request.tenant, member=member, guide=guide, by=request.user, reason=values["reason"])
         messages.success(
             request, _("Customer re-bound to %(guide)s.") % {"guide": guide.user.name or guide.user.username}
