@@ -71,9 +71,11 @@ def claim_scope(actor: Actor) -> Q | None:
     return _guide_scope(actor, "guide")
 
 
-def claiming_guide_id(actor: Actor) -> int | None:
-    """The actor's guide post id when they may claim (a guide in their store), else None."""
-    return guide_post_id(actor)
+def claiming_guide(actor: Actor) -> StoreStaff:
+    """The actor's guide post when they may claim (a guide working in their store); Forbidden
+    (403) otherwise. The post is the actor's own, loaded with them: no query."""
+    require(guide_post_id(actor) is not None, _("Only a guide working in a store claims an order."))
+    return cast(StoreStaff, actor.staff_post)
 
 
 def can_decide_claim(actor: Actor, claim: CommissionClaim, *, guide_store_id: int) -> bool:
