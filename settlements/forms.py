@@ -10,7 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from o2o.choices import AttributionModel, TacBasis
-from settlements.services.whatif import KEEP, Proposal
+from o2o.fields import AsciiDecimalFormField
+from settlements.services.whatif import KEEP, Proposal, read_cap
 
 SAME = [("", _("As today"))]
 
@@ -24,7 +25,7 @@ class WhatIfForm(forms.Form):
         label=_("TAC cap per visit"), required=False, max_length=20, help_text=_("An amount, or none; empty: as today")
     )
     store = forms.TypedChoiceField(label=_("Store"), coerce=int, required=False, empty_value=None)
-    share_rate = forms.DecimalField(
+    share_rate = AsciiDecimalFormField(
         label=_("Its share rate"), required=False, min_value=Decimal(0), max_value=Decimal(1), decimal_places=4
     )
 
@@ -33,14 +34,10 @@ class WhatIfForm(forms.Form):
         self.fields["store"].choices = [("", _("None"))] + [(pk, label) for pk, label in stores]  # type: ignore[attr-defined]
 
     def clean_tac_cap_per_visit(self) -> Any:
-        from rest_framework.exceptions import ValidationError as ApiError
-
-        from settlements.api.whatif import parse_cap
-
         try:
-            return parse_cap(self.cleaned_data.get("tac_cap_per_visit") or "")
-        except ApiError as exc:
-            raise forms.ValidationError(str(exc.detail[0])) from None  # type: ignore[index]
+            return read_cap(self.cleaned_data.get("tac_cap_per_visit") or "")
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

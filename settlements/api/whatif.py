@@ -13,7 +13,7 @@ or saved. 400 naming the field for bad input.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.urls import path
@@ -24,28 +24,12 @@ from rest_framework.response import Response
 
 from o2o.api.base import TenantApi
 from o2o.choices import AttributionModel, TacBasis
-from o2o.fields import id_field
+from o2o.fields import AsciiDecimalField, id_field
 from o2o.tenancy.request import TenantApiRequest
 from settlements import policies
-from settlements.services.whatif import KEEP, Proposal, preview_period
+from settlements.services.whatif import KEEP, Proposal, preview_period, read_cap
 
 HQ = policies.RUN_MANAGERS
-
-
-def parse_cap(text: str) -> Any:
-    """`tac_cap_per_visit` as given: empty keeps today's, `none` removes the cap, else an amount."""
-    text = (text or "").strip()
-    if not text:
-        return KEEP
-    if text.lower() == "none":
-        return None
-    try:
-        cap = Decimal(text)
-    except InvalidOperation:
-        raise serializers.ValidationError(_("Write an amount such as 5.00, or none.")) from None
-    if not cap.is_finite() or cap < 0 or cap != cap.quantize(Decimal("0.01")) or cap >= 10**12:
-        raise serializers.ValidationError(_("Write an amount such as 5.00, or none."))
-    return cap.quantize(Decimal("0.01"))
 
 
 class WhatIfInput(serializers.Serializer):
@@ -55,12 +39,15 @@ class WhatIfInput(serializers.Serializer):
     tac_basis = serializers.ChoiceField(choices=TacBasis.choices, required=False, allow_blank=True)
     tac_cap_per_visit = serializers.CharField(required=False, allow_blank=True, max_length=20)
     store = id_field(required=False, allow_null=True)
-    share_rate = serializers.DecimalField(
+    share_rate = AsciiDecimalField(
         max_digits=5, decimal_places=4, min_value=Decimal(0), max_value=Decimal(1), required=False, allow_null=True
     )
 
     def validate_tac_cap_per_visit(self, value: str) -> Any:
-        return parse_cap(value)
+        try:
+            return read_cap(value)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("store") is not None and attrs.get("share_rate") is None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from o2o.errors import InvalidInput
 from o2o.models import Tenant
@@ -27,6 +29,25 @@ from stores.models import Store
 
 ZERO = Decimal("0.00")
 KEEP = object()  # the proposal keeps the brand's current value
+CAP_WORDS = gettext_lazy("Write an amount such as 5.00, or none.")
+_PLAIN_CAP = re.compile(r"\d{1,12}(\.\d{1,2})?")
+
+
+def read_cap(text: str) -> Any:
+    """A proposed `tac_cap_per_visit` as typed (the API's and the page's): empty keeps today's
+    (`KEEP`), `none` removes the cap (None), else a plain amount with at most two decimals
+    (`1e5`, `NaN` and negatives are refused like every money field's). ValueError(CAP_WORDS)
+    otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return KEEP
+    if text.lower() == "none":
+        return None
+    if not _PLAIN_CAP.fullmatch(text):
+        raise ValueError(str(CAP_WORDS))
+    return Decimal(text).quantize(Decimal("0.01"))
+
+
 MAX_DAYS = 366
 
 

@@ -75,6 +75,9 @@ def test_another_share_rate_for_one_store_and_another_model(api, hq_admin, scena
         ({**MAY, "tac_basis": "likes"}, "tac_basis"),
         ({**MAY, "tac_cap_per_visit": "lots"}, "tac_cap_per_visit"),
         ({**MAY, "tac_cap_per_visit": "-1"}, "tac_cap_per_visit"),
+        ({**MAY, "tac_cap_per_visit": "1e2"}, "tac_cap_per_visit"),  # a plain amount, as every money field
+        ({**MAY, "tac_cap_per_visit": "NaN"}, "tac_cap_per_visit"),
+        ({**MAY, "store": "1", "share_rate": "1e-1"}, "share_rate"),
         ({**MAY, "share_rate": "0.5"}, "store"),
         ({**MAY, "store": 1, "share_rate": "1.5"}, "share_rate"),
         ({**MAY, "store": 999999, "share_rate": "0.5"}, "store"),
